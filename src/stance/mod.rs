@@ -1,0 +1,1 @@
+//! Stance: statements → probabilities → per-speaker stance.

@@ -1,0 +1,1 @@
+//! Summaries: extractive by default, abstractive with a faithfulness check.
