@@ -36,6 +36,8 @@ pub(crate) enum SubjectRef {
     Name(usize),
     /// A capitalised word that is nobody known yet: an organisation voice ("Bellmart").
     NewOrg { start: usize, end: usize },
+    /// A single capitalised word that a person role describes ("His daughter, Sigrid").
+    NewPerson { start: usize, end: usize },
     /// he / she / it / they at this token.
     Pronoun(usize),
     /// A description over tokens `start..end` with its head token.
@@ -351,7 +353,9 @@ fn finite_cue(
                         subj_start = s;
                     }
                 }
-            } else if let Some(s) = np_left(ctx, j, a) {
+            } else if let Some(s) =
+                np_left(ctx, j, a).filter(|&s| !object_of_preposition(ctx, a, s))
+            {
                 if let Some(sr) = np_subject(ctx, reg, s, j) {
                     let mut subs = vec![sr];
                     let mut first = s;
@@ -378,6 +382,13 @@ fn finite_cue(
         }
     }
     let (subjects, subject_tok, role) = subject?;
+    // "asked not to be named" / "asked not to be identified": a condition, not speech.
+    if toks.get(i + 1).is_some_and(|t| t.lower == "not")
+        && toks.get(i + 2).is_some_and(|t| t.lower == "to")
+        && toks.get(i + 3).is_some_and(|t| t.lower == "be")
+    {
+        return None;
+    }
     let mut act = new_act(ctx, si, i, subjects, subject_tok);
     act.role = role;
     // Complement.
@@ -396,6 +407,37 @@ fn finite_cue(
     } else {
         complement(ctx, i, after, b, class, w)
     };
+    // "the deal that X said would end the war": the clause has a gap, and its subject is
+    // outside this act; not a statement we can quote.
+    if let Complement::Clause(cs, _) = comp {
+        let gap = matches!(
+            toks[cs].lower.as_str(),
+            "would"
+                | "will"
+                | "could"
+                | "can"
+                | "may"
+                | "might"
+                | "should"
+                | "must"
+                | "was"
+                | "were"
+                | "is"
+                | "are"
+                | "had"
+                | "has"
+                | "have"
+        );
+        if gap
+            && subj_start > a
+            && matches!(
+                toks[subj_start - 1].lower.as_str(),
+                "that" | "which" | "who" | "whom"
+            )
+        {
+            return None;
+        }
+    }
     let weak = is_weak_cue(w);
     match comp {
         Complement::Clause(cs, ce) => {
@@ -469,6 +511,37 @@ fn finite_cue(
     Some((act, None))
 }
 
+/// Whether the phrase starting at `s` is the object of a preposition ("a report published
+/// by the Institute said": the institute is not the subject), except the source of a
+/// statement ("a statement from the palace said").
+fn object_of_preposition(ctx: &Ctx, a: usize, s: usize) -> bool {
+    let toks = &ctx.toks;
+    if s <= a {
+        return false;
+    }
+    let p = toks[s - 1].lower.as_str();
+    if !lx::is_preposition(p) || matches!(p, "as" | "like") {
+        return false;
+    }
+    let source_of_text = matches!(p, "from" | "by")
+        && s >= a + 2
+        && matches!(
+            toks[s - 2].lower.as_str(),
+            "statement"
+                | "letter"
+                | "message"
+                | "post"
+                | "release"
+                | "note"
+                | "spokesman"
+                | "spokeswoman"
+                | "spokesperson"
+                | "issued"
+                | "released"
+        );
+    !source_of_text
+}
+
 /// The start of the clause before a trailing attribution, skipping a leading conjunction;
 /// None when the part before is a quote (quote-first order is handled as a quote).
 fn clause_start(ctx: &Ctx, a: usize, e: usize) -> Option<usize> {
@@ -500,7 +573,16 @@ fn is_participle_at(ctx: &Ctx, k: usize) -> bool {
 fn is_weak_cue(w: &str) -> bool {
     matches!(
         w,
-        "continued"
+        "posted"
+            | "posts"
+            | "wrote"
+            | "writes"
+            | "tweeted"
+            | "messaged"
+            | "texted"
+            | "emailed"
+            | "blogged"
+            | "continued"
             | "observed"
             | "indicated"
             | "projected"
@@ -714,7 +796,30 @@ fn complement(
             return clause_to_end(ctx, k + 1, b);
         }
         let w0 = t.lower.as_str();
-        if lx::is_preposition(w0) && w0 != "as" || is_time_word_lower(w0) {
+        // "said at least 300 ...", "said about 40 ...": a quantity, not a phrase.
+        let quantity = toks.get(k + 1).is_some_and(|n| {
+            n.kind == TokKind::Num
+                || matches!(
+                    n.lower.as_str(),
+                    "least"
+                        | "most"
+                        | "half"
+                        | "a"
+                        | "one"
+                        | "two"
+                        | "three"
+                        | "four"
+                        | "five"
+                        | "ten"
+                        | "hundreds"
+                        | "thousands"
+                        | "dozens"
+                )
+        }) && matches!(
+            w0,
+            "at" | "about" | "around" | "over" | "under" | "nearly" | "almost" | "up"
+        );
+        if !quantity && (lx::is_preposition(w0) && w0 != "as" || is_time_word_lower(w0)) {
             // Scan this adverbial for a later "that".
             let mut m = k + 1;
             while m < b && m < k + 16 {
@@ -788,6 +893,14 @@ fn clause_to_end(ctx: &Ctx, s: usize, b: usize) -> Complement {
         }
         // ", adding that" / ", saying".
         if t.is_punct(",") && is_participle_at(ctx, k + 1) {
+            break;
+        }
+        // "..., who asked not to be named, said ...": the clause ran into the main verb.
+        if t.is_punct(",")
+            && k + 1 < b
+            && lx::speech_verb(&toks[k + 1].lower).is_some_and(|(_, p)| !p)
+            && !lx::is_noun_ambiguous_cue(&toks[k + 1].lower)
+        {
             break;
         }
         // "and urged" / ", and said" (same subject).
@@ -986,6 +1099,33 @@ fn segment_subject(
                 return Seg::Relative;
             }
             let leftmost = idx + 1 == n;
+            // "X, however, said" / "X, in a statement, said" / "X, for her part, said".
+            let adverb = e - s == 1
+                && matches!(
+                    fw,
+                    "however"
+                        | "though"
+                        | "meanwhile"
+                        | "too"
+                        | "also"
+                        | "instead"
+                        | "nonetheless"
+                        | "nevertheless"
+                        | "moreover"
+                        | "furthermore"
+                        | "separately"
+                        | "later"
+                        | "meanwhile,"
+                        | "alone"
+                        | "again"
+                        | "then"
+                        | "now"
+                        | "today"
+                        | "yesterday"
+                );
+            if !leftmost && (adverb || (lx::is_preposition(fw) && !f.is_cap())) {
+                return Seg::Relative;
+            }
             if !leftmost
                 && f.is_word()
                 && (matches!(fw, "a" | "an" | "the" | "its" | "his" | "her" | "their")
@@ -1029,6 +1169,21 @@ fn segment_subject(
                     np_left(ctx, pe, ps).map(|st| (st, pe))
                 } else {
                     None
+                };
+                // A bare first name with a person role beside it is a person.
+                let subs = if role.is_some_and(|(rs, re)| {
+                    (rs..re).any(|k| lx::is_person_role(&toks[k].lower) && !toks[k].is_cap())
+                }) {
+                    subs.into_iter()
+                        .map(|sr| match sr {
+                            SubjectRef::NewOrg { start, end } => {
+                                SubjectRef::NewPerson { start, end }
+                            }
+                            other => other,
+                        })
+                        .collect()
+                } else {
+                    subs
                 };
                 let start = match role {
                     Some((rs, _))
@@ -1145,6 +1300,42 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     if e - s == 1 && h.is_word() && lx::is_subject_pronoun(&h.lower) {
         return Some(SubjectRef::Pronoun(head));
     }
+    // "people familiar with the talks", "a source close to the minister": anonymous.
+    if let Some(fi) = (s + 1..e).find(|&k| {
+        matches!(toks[k].lower.as_str(), "familiar" | "close" | "briefed")
+            && toks
+                .get(k + 1)
+                .is_some_and(|n| matches!(n.lower.as_str(), "with" | "to" | "on"))
+    }) {
+        let hw = toks[fi - 1].lower.as_str();
+        if matches!(
+            hw,
+            "people"
+                | "person"
+                | "sources"
+                | "source"
+                | "officials"
+                | "official"
+                | "diplomats"
+                | "diplomat"
+                | "individuals"
+                | "insiders"
+                | "aides"
+                | "aide"
+        ) {
+            return Some(SubjectRef::Desc(Desc {
+                start: s,
+                end: e,
+                head: fi - 1,
+                kind: DescKind::Person,
+                indefinite: true,
+            }));
+        }
+    }
+    // "the 61-year-old said": refers back like a pronoun.
+    if h.is_word() && h.lower.ends_with("-year-old") && toks[s].lower == "the" {
+        return Some(SubjectRef::Pronoun(head));
+    }
     if h.is_word()
         && lx::is_document_noun(&h.lower)
         && !lx::is_person_role(&h.lower)
@@ -1208,8 +1399,15 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
             indefinite,
         }));
     }
-    if lx::is_group_noun(w) {
-        if has_cap_mod || matches!(first, "two" | "three" | "several" | "senior" | "some") {
+    if lx::is_plural_role(w) {
+        let has_pp = toks[head + 1..e]
+            .iter()
+            .any(|t| matches!(t.lower.as_str(), "for" | "of" | "at" | "in" | "from"));
+        if has_cap_mod
+            || has_pp
+            || w == "sources"
+            || matches!(first, "two" | "three" | "several" | "senior" | "some")
+        {
             return Some(SubjectRef::Desc(Desc {
                 start: s,
                 end: e,
@@ -1227,6 +1425,28 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     if lx::is_org_noun(w) {
         if indefinite && !has_cap_mod {
             return None;
+        }
+        // "Human rights groups say ...": several bodies speaking together.
+        if matches!(
+            w,
+            "groups"
+                | "unions"
+                | "companies"
+                | "governments"
+                | "ministries"
+                | "organisations"
+                | "organizations"
+                | "charities"
+                | "parties"
+                | "agencies"
+        ) {
+            return Some(SubjectRef::Desc(Desc {
+                start: s,
+                end: e,
+                head,
+                kind: DescKind::Group,
+                indefinite: false,
+            }));
         }
         return Some(SubjectRef::Desc(Desc {
             start: s,
@@ -1288,6 +1508,26 @@ fn participle_cue(
                 .find(|&mi| reg.mentions[mi].subjectish && reg.mentions[mi].entity.is_some())?;
             subjects = vec![SubjectRef::Name(mi)];
             subject_tok = reg.mentions[mi].start;
+        }
+    } else if p.lower == "as" && i >= a + 3 && toks[i - 2].lower == "quoted" {
+        // "X was quoted as saying ...".
+        let mut j = i - 2;
+        while j > a
+            && matches!(
+                toks[j - 1].lower.as_str(),
+                "was" | "is" | "were" | "been" | "has" | "have" | "had" | "also" | "later"
+            )
+        {
+            j -= 1;
+        }
+        if j > a && toks[j - 1].is_punct(",") {
+            let (subs, tok, _, _) = segment_subject(ctx, reg, a, j - 1)?;
+            subjects = subs;
+            subject_tok = tok;
+        } else {
+            let s = np_left(ctx, j, a)?;
+            subjects = vec![np_subject(ctx, reg, s, j)?];
+            subject_tok = s;
         }
     } else if p.is_word() {
         // "with X reaffirming that ...".

@@ -57,7 +57,8 @@ pub(crate) fn speech_verb(w: &str) -> Option<(CueClass, bool)> {
     use CueClass::*;
     static SAY: LazyLock<HashSet<&str>> = LazyLock::new(|| {
         words(
-            "said says told tells added adds wrote writes posted posts tweeted stated states \
+            "said says say told tells added adds wrote writes posted posts tweeted stated states \
+         argue warn insist maintain contend predict estimate \
          announced announces argued argues claimed claims confirmed confirms insisted insists \
          warned warns noted notes explained explains replied replies answered responded \
          declared declares stressed stresses emphasised emphasized suggested suggests \
@@ -73,7 +74,7 @@ pub(crate) fn speech_verb(w: &str) -> Option<(CueClass, bool)> {
     });
     static EVAL: LazyLock<HashSet<&str>> = LazyLock::new(|| {
         words(
-            "urged urges accused accuses blamed blames criticised criticized criticises \
+            "accuse urge criticise criticize blame condemn urged urges accused accuses blamed blames criticised criticized criticises \
          criticizes condemned condemns denounced denounces praised praises welcomed welcomes \
          hailed hails called calls described describes disputed disputes denied denies \
          rejected rejects dismissed dismisses mocked mocks demanded demands threatened \
@@ -232,6 +233,15 @@ pub(crate) fn is_group_noun(w: &str) -> bool {
     G.contains(&w)
 }
 
+/// A plural person noun: a group noun or the plural of a role ("lawyers", "doctors").
+pub(crate) fn is_plural_role(w: &str) -> bool {
+    is_group_noun(w)
+        || (w.len() > 3 && w.ends_with('s') && is_person_role(&w[..w.len() - 1]))
+        || (w.len() > 4
+            && w.ends_with("men")
+            && is_person_role(&format!("{}man", &w[..w.len() - 3])))
+}
+
 /// Plural nouns for generic crowds: never a speaker on their own.
 pub(crate) fn is_crowd_noun(w: &str) -> bool {
     static C: LazyLock<HashSet<&str>> = LazyLock::new(|| {
@@ -251,7 +261,7 @@ pub(crate) fn is_crowd_noun(w: &str) -> bool {
 pub(crate) fn is_org_noun(w: &str) -> bool {
     static O: LazyLock<HashSet<&str>> = LazyLock::new(|| {
         words(
-            "ministry government office company firm group union council committee commission \
+            "opposition ministry government office company firm group union council committee commission \
          authority authorities agency department army military police court parliament \
          cabinet administration embassy federation association institute league board bank \
          party movement alliance front coalition organisation organization church charity \

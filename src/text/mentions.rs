@@ -190,7 +190,7 @@ impl Ctx {
         lx::is_function_word(w)
             || self.lower_vocab.contains(w)
             || lx::is_person_role(w)
-            || lx::is_group_noun(w)
+            || lx::is_plural_role(w)
             || lx::is_crowd_noun(w)
             || lx::is_document_noun(w)
             || lx::speech_verb(w).is_some()
@@ -378,7 +378,16 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
                 i += 1;
                 continue;
             }
-        } else if lx::is_function_word(&t.lower) && !ABBREV_TITLES.contains(&t.lower.as_str()) {
+        } else if lx::is_function_word(&t.lower)
+            && !ABBREV_TITLES.contains(&t.lower.as_str())
+            && !(!ctx.at_clause_start(i)
+                && !lx::is_subject_pronoun(&t.lower)
+                && t.lower != "i"
+                && i + 1 < b
+                && is_cap_name_word(ctx, i + 1))
+        {
+            // A capitalised function word mid-sentence before a name is a first name
+            // ("Per Lind", "Will Ostby").
             i += 1;
             continue;
         }
@@ -387,7 +396,10 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
             && ctx.at_clause_start(s)
             && toks[s].is_cap()
             && ctx.is_common_capital(s)
-            && !(lx::is_title(&toks[s].lower) && s + 1 < b && toks[s + 1].is_cap())
+            && !(lx::is_title(&toks[s].lower)
+                && s + 1 < b
+                && (toks[s + 1].is_cap()
+                    || (toks[s + 1].is_punct(".") && s + 2 < b && toks[s + 2].is_cap())))
         {
             s += 1;
         }
@@ -395,10 +407,25 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
             i = s.max(i + 1);
             continue;
         }
+        // Day and month names are never part of a name ("On Monday Varga said").
+        // Abbreviations ("Jun", "Dec") only with their period: "Jun" is also a first name.
+        let is_time = |k: usize| {
+            let w = toks[k].lower.as_str();
+            w != "may"
+                && lx::is_time_word(w)
+                && (w.len() > 3 || toks.get(k + 1).is_some_and(|n| n.is_punct(".")))
+        };
+        if is_time(s) {
+            i = s + 1;
+            continue;
+        }
         let mut j = s;
         let mut has_org_head = false;
         while j < b && j - s < 12 {
             let t = &toks[j];
+            if t.is_cap() && is_time(j) {
+                break;
+            }
             if t.is_cap()
                 && !(lx::is_function_word(&t.lower)
                     && j > s
@@ -591,7 +618,8 @@ fn classify_and_link(
         );
     let time = lows.iter().all(|w| lx::is_time_word(w));
 
-    let class = if time || name_words.is_empty() {
+    let ends_in_title = lx::is_title(last) && !lx::is_org_name_head(last);
+    let class = if time || name_words.is_empty() || ends_in_title {
         NameClass::Other
     } else if (followed_by_role || followed_by_org) && !has_title {
         NameClass::Modifier
@@ -801,11 +829,21 @@ fn attach_roles(
     // Title inside the run, plus any lowercase prefix before it.
     let prefix_start = m.outer_start;
     if title_end > 0 || prefix_start < run.start {
-        let end = if title_end > 0 {
+        let mut end = if title_end > 0 {
             words[title_end - 1] + 1
         } else {
             run.start
         };
+        // Honorifics are not roles: "Government negotiator Dr. Samuel Aferi".
+        while end > prefix_start
+            && (toks[end - 1].is_punct(".")
+                || matches!(
+                    toks[end - 1].lower.as_str(),
+                    "mr" | "mrs" | "ms" | "miss" | "mx" | "dr" | "prof" | "sir" | "dame"
+                ))
+        {
+            end -= 1;
+        }
         if let Some(role) = role_from_tokens(ctx, prefix_start, end) {
             reg.entity_mut(id).add_role(role);
         }
@@ -985,6 +1023,16 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                 if lx::is_determiner(w) {
                     // Include and stop, unless the article sits inside "X for the Y".
                     k -= 1;
+                    let anon_link = k > floor + 1
+                        && matches!(
+                            (toks[k - 2].lower.as_str(), toks[k - 1].lower.as_str()),
+                            ("familiar", "with") | ("close", "to") | ("briefed", "on")
+                        );
+                    if anon_link {
+                        k -= 1;
+                        n += 2;
+                        continue;
+                    }
                     if k > floor + 1
                         && matches!(toks[k - 1].lower.as_str(), "of" | "for" | "at" | "from")
                     {
@@ -1014,9 +1062,10 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                             || (before.is_cap() && w == "of" && lx::is_org_noun(&before.lower))
                             || (before.is_word() && lx::is_group_noun(&before.lower))
                     }
-                } else if matches!(w, "with" | "to") {
-                    // "a source familiar with", "a person close to".
-                    k > floor + 1 && matches!(toks[k - 2].lower.as_str(), "familiar" | "close")
+                } else if matches!(w, "with" | "to" | "on") {
+                    // "a source familiar with", "a person close to", "officials briefed on".
+                    k > floor + 1
+                        && matches!(toks[k - 2].lower.as_str(), "familiar" | "close" | "briefed")
                 } else if t.is_cap() {
                     !lx::is_function_word(w) || ABBREV_TITLES.contains(&w)
                 } else {

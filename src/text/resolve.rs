@@ -58,7 +58,7 @@ struct Resolver<'c, 'r> {
     /// Description spans resolved to entities (working chars).
     desc_mentions: Vec<(usize, (usize, usize))>,
     /// Who each quote was given to.
-    quote_owner: HashMap<usize, usize>,
+    quote_owner: HashMap<usize, (usize, String)>,
 }
 
 /// Resolve every sentence's acts and build the speakers.
@@ -149,7 +149,7 @@ impl Resolver<'_, '_> {
                         self.attach(id, st.start, st.end, st.kind, &act.cue_text, si);
                         if st.kind == StatementKind::Direct {
                             if let Some(q) = self.quote_at(st.start) {
-                                self.quote_owner.insert(q, id);
+                                self.quote_owner.insert(q, (id, act.cue_text.clone()));
                             }
                         }
                     }
@@ -168,8 +168,8 @@ impl Resolver<'_, '_> {
                 let quote = &ctx.quotes[q];
                 let mut owner: Option<(usize, String)> = None;
                 if let Some(prev) = quote.continues {
-                    if let Some(&e) = self.quote_owner.get(&prev) {
-                        owner = Some((e, "said".to_string()));
+                    if let Some(x) = self.quote_owner.get(&prev) {
+                        owner = Some(x.clone());
                     }
                 }
                 if owner.is_none() {
@@ -201,7 +201,7 @@ impl Resolver<'_, '_> {
                 match owner {
                     Some((e, cue)) => {
                         self.attach(e, quote.start, quote.end, StatementKind::Direct, &cue, si);
-                        self.quote_owner.insert(q, e);
+                        self.quote_owner.insert(q, (e, cue.clone()));
                         self.events.push(Ev {
                             tok: ctx.sent_toks[si].0,
                             sentence: si,
@@ -236,20 +236,23 @@ impl Resolver<'_, '_> {
                     break;
                 }
             }
-            if owner.is_none() && si > 0 && ctx.sent_spans[si - 1].2 + 1 == para {
+            // A paragraph that is only a quote, right after a paragraph that ended with
+            // one speaker's words, continues them.
+            if owner.is_none()
+                && si > 0
+                && ctx.sent_spans[si - 1].2 + 1 == para
+                && all[si].quote_only
+            {
                 let ps = si - 1;
-                let prev_direct = all[ps]
-                    .acts
-                    .iter()
-                    .any(|a| a.statements.iter().any(|s| s.kind == StatementKind::Direct));
-                if prev_direct && all[si].quote_only {
+                let speakers = all[ps].acts.iter().filter(|a| !a.statements.is_empty()).count();
+                if speakers == 1 {
                     owner = last_speaker[ps].clone();
                 }
             }
             if let Some((e, cue)) = owner {
                 let quote = &ctx.quotes[q];
                 self.attach(e, quote.start, quote.end, StatementKind::Direct, &cue, si);
-                self.quote_owner.insert(q, e);
+                self.quote_owner.insert(q, (e, cue));
             }
         }
     }
@@ -286,6 +289,19 @@ impl Resolver<'_, '_> {
         let ctx = self.ctx;
         match sr {
             SubjectRef::Name(mi) => self.reg.mentions[*mi].entity,
+            SubjectRef::NewPerson { start, end } => {
+                let key: Vec<String> = ctx.toks[*start..*end]
+                    .iter()
+                    .filter(|t| t.is_word())
+                    .map(|t| t.lower.clone())
+                    .collect();
+                let span = (ctx.toks[*start].start, ctx.toks[*end - 1].end);
+                let mut e =
+                    Entity::new(SpeakerKind::Person, tokens_text(ctx, *start, *end), *start);
+                e.tokens = key;
+                e.mentions.push(span);
+                Some(self.reg.add_entity(e))
+            }
             SubjectRef::NewOrg { start, end } => {
                 let key: Vec<String> = ctx.toks[*start..*end]
                     .iter()
@@ -324,7 +340,8 @@ impl Resolver<'_, '_> {
             ),
             "it" => (&[SpeakerKind::Organization], None),
             "they" => (&[SpeakerKind::Group], None),
-            _ => return None,
+            // "the 61-year-old": a person of either gender.
+            _ => (&[SpeakerKind::Person, SpeakerKind::Anonymous], None),
         };
         let mut best: Option<(f32, usize, usize)> = None; // (cost, tok, entity)
         for ev in self.events.iter().rev().take(400) {
@@ -542,7 +559,16 @@ impl Resolver<'_, '_> {
                 ok.push(ev.entity);
             }
         }
-        (ok.len() == 1).then(|| ok[0])
+        match ok.len() {
+            0 => None,
+            1 => Some(ok[0]),
+            // Several unmarked people: the most salient one (most mentions in the article,
+            // then the first introduced), as the lead usually introduces the subject first.
+            _ => ok.iter().copied().max_by_key(|&id| {
+                let e = reg.entity(id);
+                (e.mentions.len(), std::cmp::Reverse(e.first_tok))
+            }),
+        }
     }
 
     /// An organisation a description ("the company", "The ministry") refers to.
@@ -753,7 +779,9 @@ fn context_span(doc: &Doc, ctx: &Ctx, sentence: usize, start: usize, end: usize)
 /// "The Ostreva foreign ministry" → "the Ostreva foreign ministry"; "A senior official" →
 /// "a senior official" (canonical names keep the article lowercase).
 fn lower_article(text: &str) -> String {
-    for art in ["The ", "A ", "An "] {
+    for art in [
+        "The ", "A ", "An ", "One ", "Two ", "Three ", "Several ", "Some ", "People ", "Sources ",
+    ] {
         if let Some(rest) = text.strip_prefix(art) {
             return format!("{}{}", art.to_lowercase(), rest);
         }

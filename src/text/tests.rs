@@ -224,6 +224,78 @@ const ROWS: &[Row] = &[
         want: &[("Pia Rask", Person, "The mine will close in June", Reported)],
         not: &[],
     },
+    // A statement's source speaks; a document's publisher does not.
+    Row {
+        text: "A report published by the Ostry Institute said rents had doubled. A statement from the harbour board said the quay would reopen.",
+        want: &[("the harbour board", Organization, "the quay would reopen", Reported)],
+        not: &["Ostry"],
+    },
+    // Plural roles with a qualifier are a group.
+    Row {
+        text: "Lawyers for the ferry company told the court that the crew had followed the rules.",
+        want: &[("Lawyers for the ferry company", Group, "the crew had followed the rules", Reported)],
+        not: &[],
+    },
+    // "was quoted as saying" and "people familiar with".
+    Row {
+        text: "Bo Tarrant, who leads the dockers, was quoted as saying that the port would close. People familiar with the talks said a deal was near.",
+        want: &[
+            ("Bo Tarrant", Person, "the port would close", Reported),
+            ("people familiar with the talks", Anonymous, "a deal was near", Reported),
+        ],
+        not: &[],
+    },
+    // Same surname told apart by honorifics and first names.
+    Row {
+        text: "Mr. Ivo Strand leads the union. Ms. Ana Strand chairs the board. Mr. Strand said the offer was poor. Ms. Strand said it was fair.",
+        want: &[
+            ("Ivo Strand", Person, "the offer was poor", Reported),
+            ("Ana Strand", Person, "it was fair", Reported),
+        ],
+        not: &[],
+    },
+    // A first name that is also a function word; an adverb between commas.
+    Row {
+        text: "The mayor's deputy, Per Lind, said rationing would start. The opposition, however, called for a recount.",
+        want: &[
+            ("Per Lind", Person, "rationing would start", Reported),
+            ("the opposition", Organization, "called for a recount", Reported),
+        ],
+        not: &[],
+    },
+    // A colon at a paragraph's end, then a quote over two paragraphs.
+    Row {
+        text: "Nils Orme told reporters:\n\n\"We will not move. Not this year.\n\n\"Not next year either.\"",
+        want: &[
+            ("Nils Orme", Person, "We will not move. Not this year.", Direct),
+            ("Nils Orme", Person, "Not next year either.", Direct),
+        ],
+        not: &[],
+    },
+    // A quote-only paragraph after a paragraph that ended with the speaker's words.
+    Row {
+        text: "Edda Voll said the council had waited too long.\n\n\"We asked in June. Nobody came.\"",
+        want: &[
+            ("Edda Voll", Person, "the council had waited too long", Reported),
+            ("Edda Voll", Person, "We asked in June. Nobody came.", Direct),
+        ],
+        not: &[],
+    },
+    // British single quotes when a text has no double quotes.
+    Row {
+        text: "'We have waited long enough,' said Ros Penn. 'Now we act.'",
+        want: &[
+            ("Ros Penn", Person, "We have waited long enough", Direct),
+            ("Ros Penn", Person, "Now we act.", Direct),
+        ],
+        not: &[],
+    },
+    // A title-only description that resolves through a leader-like role.
+    Row {
+        text: "Ivar Kolst and Mina Oduro met in Tarrin, after which the Veskan president said the talks were useful. Oduro, Brall's prime minister, left early.",
+        want: &[("Ivar Kolst", Person, "the talks were useful", Reported)],
+        not: &["Mina Oduro"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
