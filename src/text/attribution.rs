@@ -299,8 +299,11 @@ fn finite_cue(
     }
     if j > a && toks[j - 1].is_word() {
         let p = toks[j - 1].lower.as_str();
+        // "went on to say" is speech; "declined to say", "is expected to announce" are not.
+        let went_on =
+            p == "to" && j >= a + 3 && toks[j - 2].lower == "on" && toks[j - 3].lower == "went";
         if lx::is_negation(p)
-            || p == "to"
+            || (p == "to" && !went_on)
             || matches!(
                 p,
                 "was"
@@ -321,6 +324,12 @@ fn finite_cue(
             )
         {
             return None;
+        }
+        if went_on {
+            j -= 3;
+            while j > a && toks[j - 1].is_word() && lx::is_verb_filler(&toks[j - 1].lower) {
+                j -= 1;
+            }
         }
     }
     // "has not said": the negation may sit before the auxiliary.
@@ -382,6 +391,33 @@ fn finite_cue(
         }
     }
     let (subjects, subject_tok, role) = subject?;
+    // "called a meeting", "called off the strike": convening, not speaking. "called for",
+    // "called on", "called it ...", "called the plan \"...\"" are speech.
+    if matches!(w, "called" | "calls") {
+        let next = toks.get(i + 1).map(|t| t.lower.as_str()).unwrap_or("");
+        if matches!(
+            next,
+            "a" | "an" | "off" | "up" | "in" | "back" | "out" | "time" | "home"
+        ) {
+            return None;
+        }
+        if !matches!(
+            next,
+            "for" | "on" | "upon" | "it" | "them" | "him" | "her" | "this" | "that"
+        ) {
+            // "called the plan \"reckless\"" / "called the deal a betrayal".
+            let clause_end = (i + 1..b)
+                .find(|&k| toks[k].is_punct(",") || toks[k].is_punct(";"))
+                .unwrap_or(b);
+            let evaluated = (i + 2..clause_end.min(i + 10)).any(|k| {
+                toks[k].kind == TokKind::QuoteMark
+                    || (matches!(toks[k].lower.as_str(), "a" | "an") && k > i + 2)
+            });
+            if !evaluated {
+                return None;
+            }
+        }
+    }
     // "asked not to be named" / "asked not to be identified": a condition, not speech.
     if toks.get(i + 1).is_some_and(|t| t.lower == "not")
         && toks.get(i + 2).is_some_and(|t| t.lower == "to")
@@ -438,7 +474,7 @@ fn finite_cue(
             return None;
         }
     }
-    let weak = is_weak_cue(w);
+    let weak = lx::is_weak_cue(w);
     match comp {
         Complement::Clause(cs, ce) => {
             if weak && !(toks[cs - 1].lower == "that" || speech_object(ctx, cs, ce)) {
@@ -567,52 +603,6 @@ fn is_participle_at(ctx: &Ctx, k: usize) -> bool {
     ctx.toks
         .get(k)
         .is_some_and(|t| lx::speech_verb(&t.lower).is_some_and(|(_, p)| p))
-}
-
-/// Verbs that are speech only with an explicit complement ("that", a quote, a claim).
-fn is_weak_cue(w: &str) -> bool {
-    matches!(
-        w,
-        "posted"
-            | "posts"
-            | "wrote"
-            | "writes"
-            | "tweeted"
-            | "messaged"
-            | "texted"
-            | "emailed"
-            | "blogged"
-            | "continued"
-            | "observed"
-            | "indicated"
-            | "projected"
-            | "forecast"
-            | "answered"
-            | "defended"
-            | "proposed"
-            | "proposes"
-            | "protested"
-            | "objected"
-            | "rejected"
-            | "rejects"
-            | "denied"
-            | "denies"
-            | "dismissed"
-            | "dismisses"
-            | "questioned"
-            | "questions"
-            | "doubted"
-            | "endorsed"
-            | "endorses"
-            | "reported"
-            | "put"
-            | "informed"
-            | "briefed"
-            | "mentioned"
-            | "recalled"
-            | "remarked"
-            | "challenged"
-    )
 }
 
 /// An object that is itself speech ("denied the claim", "rejected the allegations").
@@ -1509,7 +1499,10 @@ fn participle_cue(
             subjects = vec![SubjectRef::Name(mi)];
             subject_tok = reg.mentions[mi].start;
         }
-    } else if p.lower == "as" && i >= a + 3 && toks[i - 2].lower == "quoted" {
+    } else if p.lower == "as"
+        && i >= a + 3
+        && matches!(toks[i - 2].lower.as_str(), "quoted" | "cited")
+    {
         // "X was quoted as saying ...".
         let mut j = i - 2;
         while j > a

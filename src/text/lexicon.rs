@@ -113,6 +113,21 @@ pub(crate) fn speech_verb(w: &str) -> Option<(CueClass, bool)> {
     }
 }
 
+/// Verbs that are speech only with an explicit complement ("that", a quote, a claim) or
+/// right after a quote: "posted a video", "rejected the bill", "continued" are not.
+pub(crate) fn is_weak_cue(w: &str) -> bool {
+    static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+        words(
+            "posted posts wrote writes tweeted messaged texted emailed blogged continued \
+         observed indicated projected forecast answered defended proposed proposes \
+         protested objected rejected rejects dismissed dismisses questioned questions \
+         doubted endorsed endorses reported put informed briefed mentioned recalled \
+         remarked challenged",
+        )
+    });
+    SET.contains(w)
+}
+
 /// Present-tense cue forms that are just as often nouns ("the claims", "calls for").
 pub(crate) fn is_noun_ambiguous_cue(w: &str) -> bool {
     {

@@ -308,18 +308,23 @@ impl Registry {
             (Some(a), Some(b)) => a == b,
             _ => true,
         };
+        // Bounded: the most recently added namesakes are the ones a surname refers to.
         let before = ids
             .iter()
+            .rev()
+            .take(64)
             .filter(ok)
             .filter(|&&id| self.entities[id].first_tok < tok)
             .max_by_key(|&&id| self.last_seen[id].min(tok));
-        before.or_else(|| ids.iter().find(ok)).copied()
+        before.or_else(|| ids.iter().take(64).find(ok)).copied()
     }
 
     /// The organisation whose name contains this word (most recent first).
     pub fn org_by_token(&self, w: &str, tok: usize) -> Option<usize> {
         let ids = self.by_org_token.get(w)?;
         ids.iter()
+            .rev()
+            .take(64)
             .filter(|&&id| self.entities[id].first_tok <= tok)
             .max_by_key(|&&id| self.last_seen[id])
             .copied()

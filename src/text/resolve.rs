@@ -55,6 +55,8 @@ struct Resolver<'c, 'r> {
     reg: &'r mut Registry,
     events: Vec<Ev>,
     statements: HashMap<usize, Vec<Attached>>,
+    /// (entity, start, end) of every attached statement, to drop duplicates in O(1).
+    attached_spans: HashSet<(usize, usize, usize)>,
     /// Description spans resolved to entities (working chars).
     desc_mentions: Vec<(usize, (usize, usize))>,
     /// Who each quote was given to.
@@ -73,6 +75,7 @@ pub(crate) fn resolve(
         reg,
         events: Vec::new(),
         statements: HashMap::new(),
+        attached_spans: HashSet::new(),
         desc_mentions: Vec::new(),
         quote_owner: HashMap::new(),
     };
@@ -244,7 +247,11 @@ impl Resolver<'_, '_> {
                 && all[si].quote_only
             {
                 let ps = si - 1;
-                let speakers = all[ps].acts.iter().filter(|a| !a.statements.is_empty()).count();
+                let speakers = all[ps]
+                    .acts
+                    .iter()
+                    .filter(|a| !a.statements.is_empty())
+                    .count();
                 if speakers == 1 {
                     owner = last_speaker[ps].clone();
                 }
@@ -272,10 +279,10 @@ impl Resolver<'_, '_> {
         cue: &str,
         sentence: usize,
     ) {
-        let list = self.statements.entry(entity).or_default();
-        if list.iter().any(|s| s.start == start && s.end == end) {
+        if !self.attached_spans.insert((entity, start, end)) {
             return;
         }
+        let list = self.statements.entry(entity).or_default();
         list.push(Attached {
             start,
             end,
@@ -376,6 +383,19 @@ impl Resolver<'_, '_> {
             }
         }
         Some(id)
+    }
+
+    /// Entities mentioned recently before token `tok`, most recent first (bounded, so that
+    /// resolving a description never scans the whole article).
+    fn recent_entities(&self, tok: usize) -> Vec<usize> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for ev in self.events.iter().rev().take(600) {
+            if ev.tok < tok && seen.insert(ev.entity) {
+                out.push(ev.entity);
+            }
+        }
+        out
     }
 
     /// The most recent event position of each candidate, before token `tok`.
@@ -488,7 +508,8 @@ impl Resolver<'_, '_> {
             .filter(|q| lx::is_role_qualifier(q))
             .collect();
         let mut cands = Vec::new();
-        for (id, e) in reg.entities.iter().enumerate() {
+        for id in self.recent_entities(tok) {
+            let e = reg.entity(id);
             if e.first_tok >= tok || !matches!(e.kind, SpeakerKind::Person | SpeakerKind::Anonymous)
             {
                 continue;
@@ -575,7 +596,8 @@ impl Resolver<'_, '_> {
     fn resolve_org_desc(&self, head: &str, places: &[String], tok: usize) -> Option<usize> {
         let reg = &*self.reg;
         let mut cands = Vec::new();
-        for (id, e) in reg.entities.iter().enumerate() {
+        for id in self.recent_entities(tok) {
+            let e = reg.entity(id);
             if e.first_tok >= tok || e.kind != SpeakerKind::Organization {
                 continue;
             }

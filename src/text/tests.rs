@@ -423,13 +423,51 @@ fn five_megabytes_finish_fast() {
     let t = std::time::Instant::now();
     let a = analyze_text(&text);
     let took = t.elapsed();
+    eprintln!("5 MB of repeated paragraphs: {took:?}");
     assert!(!a.speakers.is_empty());
     // Generous bound for debug builds on a busy machine; quadratic code takes minutes.
     assert!(took.as_secs() < 60, "5 MB took {took:?}");
+    // Many distinct people, descriptions and pronouns: nothing may scan them all.
+    let syll = [
+        "ka", "lo", "mer", "vin", "dra", "sol", "te", "bar", "qui", "zen",
+    ];
+    let name = |i: usize| -> String {
+        let mut s = String::new();
+        let mut n = i;
+        for _ in 0..4 {
+            s.push_str(syll[n % 10]);
+            n /= 10;
+        }
+        let mut c = s.chars();
+        c.next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default()
+    };
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 5_000_000 {
+        text.push_str(&format!(
+            "{} {}, the {} minister, said the plan was late. The minister added that it would pass. \"It will,\" she said. The company said no.\n\n",
+            name(i),
+            name(i + 7),
+            ["trade", "defence", "health"][i % 3]
+        ));
+        i += 1;
+    }
+    let t = std::time::Instant::now();
+    let a = analyze_text(&text);
+    eprintln!("5 MB of distinct names: {:?}", t.elapsed());
+    assert!(a.speakers.len() > 1000);
+    assert!(
+        t.elapsed().as_secs() < 60,
+        "many names took {:?}",
+        t.elapsed()
+    );
     // One long line without any punctuation must also be fine.
     let line = "word Capital ".repeat(400_000);
     let t = std::time::Instant::now();
     let _ = analyze_text(&line);
+    eprintln!("one 5 MB line: {:?}", t.elapsed());
     assert!(t.elapsed().as_secs() < 60);
 }
 
