@@ -523,7 +523,17 @@ fn finite_cue(
         let tail_words = (k..b).any(|x| toks[x].is_word());
         let start = clause_start(ctx, a, subj_start - 1);
         if let Some(start) = start {
-            if tail_words && k < b && toks[k].is_punct(",") && !is_participle_at(ctx, k + 1) {
+            // A tail with its own cue (", although doctors warned ...") is another act, so
+            // the statement is the clause before the attribution.
+            let tail_has_cue = (k..b).any(|x| {
+                toks[x].quote.is_none() && lx::speech_verb(&toks[x].lower).is_some_and(|(_, p)| !p)
+            });
+            if tail_words
+                && !tail_has_cue
+                && k < b
+                && toks[k].is_punct(",")
+                && !is_participle_at(ctx, k + 1)
+            {
                 // Parenthetical: the whole sentence is the statement.
                 if let Some(st) = clause_statement(ctx, start, b) {
                     act.statements.push(st);
@@ -778,6 +788,10 @@ fn complement(
                 return clause_to_end(ctx, k + 2, b);
             }
             return Complement::None;
+        }
+        if t.kind == TokKind::Num {
+            // "said 1.2 million doses had arrived".
+            return clause_to_end(ctx, k, b);
         }
         if !t.is_word() {
             return Complement::None;
@@ -1393,8 +1407,29 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
         let has_pp = toks[head + 1..e]
             .iter()
             .any(|t| matches!(t.lower.as_str(), "for" | "of" | "at" | "in" | "from"));
+        // Official bodies of people speak as a group even unmodified ("Prosecutors said");
+        // generic plurals ("analysts", "experts") need a qualifier.
+        let official = matches!(
+            w,
+            "prosecutors"
+                | "investigators"
+                | "officials"
+                | "authorities"
+                | "negotiators"
+                | "mediators"
+                | "diplomats"
+                | "lawmakers"
+                | "legislators"
+                | "ministers"
+                | "organisers"
+                | "organizers"
+                | "monitors"
+                | "inspectors"
+                | "regulators"
+        );
         if has_cap_mod
             || has_pp
+            || official
             || w == "sources"
             || matches!(first, "two" | "three" | "several" | "senior" | "some")
         {

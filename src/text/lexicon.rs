@@ -57,7 +57,7 @@ pub(crate) fn speech_verb(w: &str) -> Option<(CueClass, bool)> {
     use CueClass::*;
     static SAY: LazyLock<HashSet<&str>> = LazyLock::new(|| {
         words(
-            "said says say told tells added adds wrote writes posted posts tweeted stated states \
+            "ruled said says say told tells added adds wrote writes posted posts tweeted stated states \
          argue warn insist maintain contend predict estimate \
          announced announces argued argues claimed claims confirmed confirms insisted insists \
          warned warns noted notes explained explains replied replies answered responded \
@@ -118,7 +118,7 @@ pub(crate) fn speech_verb(w: &str) -> Option<(CueClass, bool)> {
 pub(crate) fn is_weak_cue(w: &str) -> bool {
     static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| {
         words(
-            "posted posts wrote writes tweeted messaged texted emailed blogged continued \
+            "ruled rules posted posts wrote writes tweeted messaged texted emailed blogged continued \
          observed indicated projected forecast answered defended proposed proposes \
          protested objected rejected rejects dismissed dismisses questioned questions \
          doubted endorsed endorses reported put informed briefed mentioned recalled \

@@ -616,6 +616,13 @@ fn classify_and_link(
                     .is_some_and(|n| matches!(n.lower.as_str(), "of" | "for"))
         });
     let seat = lx::is_seat_of_power(&lows);
+    // "the consumer group Shoppers' Council", "fans' group Supporters United": a name
+    // right after an organisation noun names that organisation.
+    let named_org = run.start > sa
+        && toks[run.start - 1].is_word()
+        && !toks[run.start - 1].is_cap()
+        && lx::is_org_noun(&toks[run.start - 1].lower)
+        && !lx::is_person_role(&toks[run.start - 1].lower);
     let place = lx::is_place_word(last)
         || matches!(
             lows.first().copied(),
@@ -628,7 +635,7 @@ fn classify_and_link(
         NameClass::Other
     } else if (followed_by_role || followed_by_org) && !has_title {
         NameClass::Modifier
-    } else if seat || org_head {
+    } else if seat || org_head || (named_org && !has_title) {
         NameClass::Org
     } else if place && !personal_title {
         NameClass::Place
@@ -926,6 +933,11 @@ pub(crate) fn role_from_tokens(ctx: &Ctx, s: usize, e: usize) -> Option<Role> {
         return None;
     }
     let mut s = s;
+    let had_article = toks[s].is_word()
+        && matches!(
+            toks[s].lower.as_str(),
+            "a" | "an" | "the" | "his" | "her" | "its" | "their"
+        );
     while s < e && toks[s].is_word() && lx::is_determiner(&toks[s].lower) {
         s += 1;
     }
@@ -966,6 +978,22 @@ pub(crate) fn role_from_tokens(ctx: &Ctx, s: usize, e: usize) -> Option<Role> {
             )
         {
             head_idx = Some(h - 1);
+        }
+    }
+    // An apposition names a role the lexicon may not know ("an epidemiologist at ..."):
+    // its last lowercase noun before any connector is the head.
+    if head_idx.is_none() && cut > s {
+        let k = cut - 1;
+        let t = &toks[k];
+        if had_article
+            && t.is_word()
+            && !t.is_cap()
+            && !lx::is_function_word(&t.lower)
+            && !lx::is_org_noun(&t.lower)
+            && !lx::is_document_noun(&t.lower)
+            && lx::speech_verb(&t.lower).is_none()
+        {
+            head_idx = Some(k);
         }
     }
     let h = head_idx?;

@@ -415,7 +415,16 @@ impl Resolver<'_, '_> {
         let ctx = self.ctx;
         let span = (ctx.toks[d.start].start, ctx.toks[d.end - 1].end);
         let text = tokens_text(ctx, d.start, d.end);
-        let name = lower_article(&text);
+        // A description keeps its words; only a capital that is there because the
+        // sentence starts with it goes ("Officials in Dunmark" → "officials in Dunmark").
+        let name = if ctx.at_clause_start(d.start) && ctx.is_common_capital(d.start) {
+            let mut c = text.chars();
+            c.next()
+                .map(|f| f.to_lowercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        } else {
+            lower_article(&text)
+        };
         let head = ctx.toks[d.head].lower.clone();
         match d.kind {
             DescKind::Person if d.indefinite => {

@@ -233,7 +233,7 @@ const ROWS: &[Row] = &[
     // Plural roles with a qualifier are a group.
     Row {
         text: "Lawyers for the ferry company told the court that the crew had followed the rules.",
-        want: &[("Lawyers for the ferry company", Group, "the crew had followed the rules", Reported)],
+        want: &[("lawyers for the ferry company", Group, "the crew had followed the rules", Reported)],
         not: &[],
     },
     // "was quoted as saying" and "people familiar with".
@@ -295,6 +295,27 @@ const ROWS: &[Row] = &[
         text: "Ivar Kolst and Mina Oduro met in Tarrin, after which the Veskan president said the talks were useful. Oduro, Brall's prime minister, left early.",
         want: &[("Ivar Kolst", Person, "the talks were useful", Reported)],
         not: &["Mina Oduro"],
+    },
+    // A clause can start with a number; "called a meeting" is not speech.
+    Row {
+        text: "The mayor called a meeting. A spokesperson for the ministry said 1.2 million doses had arrived.",
+        want: &[("a spokesperson for the ministry", Anonymous, "1.2 million doses had arrived", Reported)],
+        not: &["mayor"],
+    },
+    // Official bodies of people speak as groups; a name after "group" is an organisation.
+    Row {
+        text: "Prosecutors said they would appeal. The residents' group Harbour Watch said it was relieved.",
+        want: &[
+            ("prosecutors", Group, "they would appeal", Reported),
+            ("Harbour Watch", Organization, "it was relieved", Reported),
+        ],
+        not: &[],
+    },
+    // Clause first, when the tail after the attribution has its own cue.
+    Row {
+        text: "Cases fell for a third week, health officials said on Friday, although doctors warned that the outbreak was not over.",
+        want: &[("health officials", Group, "Cases fell for a third week", Reported)],
+        not: &[],
     },
     // Curly quotes and apostrophes.
     Row {
@@ -500,7 +521,7 @@ fn own_example_article() {
         .statements
         .iter()
         .any(|s| s.text == "We have heard promises before"));
-    assert_eq!(find("Officials in Dunmark").map(|s| s.kind), Some(Group));
+    assert_eq!(find("officials in Dunmark").map(|s| s.kind), Some(Group));
     assert_eq!(
         find("the Dunmark transport ministry").map(|s| s.kind),
         Some(Organization)
