@@ -889,10 +889,30 @@ fn clause_to_end(ctx: &Ctx, s: usize, b: usize) -> Complement {
     while k < b {
         let t = &toks[k];
         if t.quote.is_some() {
+            // A participle right after a closing quote: "... \"very fragile,\" warning ...".
+            if t.kind == TokKind::QuoteMark
+                && k > s
+                && toks[k - 1].quote == t.quote
+                && is_participle_at(ctx, k + 1)
+            {
+                k += 1;
+                break;
+            }
             k += 1;
             continue;
         }
         if t.is_punct(";") {
+            break;
+        }
+        // ", though he ..." / ", although she ...": the narrator takes over.
+        if t.is_punct(",")
+            && k + 2 < b
+            && matches!(
+                toks[k + 1].lower.as_str(),
+                "though" | "although" | "whereas"
+            )
+            && matches!(toks[k + 2].lower.as_str(), "he" | "she" | "they" | "it")
+        {
             break;
         }
         // ", adding that" / ", saying".
@@ -1522,7 +1542,7 @@ fn participle_cue(
     let p = &toks[i - 1];
     let subjects;
     let subject_tok;
-    if p.is_punct(",") {
+    if p.is_punct(",") || p.kind == TokKind::QuoteMark {
         if let Some(last) = prev.last() {
             subjects = vec![SubjectRef::SameAsPrevious];
             subject_tok = last.subject_tok;

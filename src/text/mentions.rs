@@ -902,7 +902,7 @@ fn attach_roles(
                 {
                     re += 1;
                 }
-                if let Some(role) = role_from_tokens(ctx, s, re) {
+                if let Some(role) = role_from_apposition(ctx, s, re) {
                     reg.entity_mut(id).add_role(role);
                 }
                 if toks[s..e].iter().any(|t| t.lower == "herself") {
@@ -928,6 +928,16 @@ fn attach_roles(
 /// Build a role from tokens `s..e` ("the environment minister of Nordhavn",
 /// "Calmira's navy chief", "Ukrainian President"). None if no role noun is found.
 pub(crate) fn role_from_tokens(ctx: &Ctx, s: usize, e: usize) -> Option<Role> {
+    role_from(ctx, s, e, false)
+}
+
+/// Like [`role_from_tokens`], for a phrase set off next to a name ("X, an epidemiologist
+/// at Y,"), where an article plus an unknown noun is still a role.
+pub(crate) fn role_from_apposition(ctx: &Ctx, s: usize, e: usize) -> Option<Role> {
+    role_from(ctx, s, e, true)
+}
+
+fn role_from(ctx: &Ctx, s: usize, e: usize, unknown_head: bool) -> Option<Role> {
     let toks = &ctx.toks;
     if s >= e {
         return None;
@@ -982,7 +992,7 @@ pub(crate) fn role_from_tokens(ctx: &Ctx, s: usize, e: usize) -> Option<Role> {
     }
     // An apposition names a role the lexicon may not know ("an epidemiologist at ..."):
     // its last lowercase noun before any connector is the head.
-    if head_idx.is_none() && cut > s {
+    if unknown_head && head_idx.is_none() && cut > s {
         let k = cut - 1;
         let t = &toks[k];
         if had_article

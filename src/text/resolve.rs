@@ -26,7 +26,8 @@ use std::collections::{HashMap, HashSet};
 use super::attribution::{Desc, DescKind, SentenceActs, SubjectRef};
 use super::lexicon as lx;
 use super::mentions::{
-    role_from_tokens, tokens_text, Ctx, Entity, Gender, NameClass, Registry, Role,
+    role_from_apposition, role_from_tokens, tokens_text, Ctx, Entity, Gender, NameClass, Registry,
+    Role,
 };
 use super::normalize::Doc;
 use super::{Speaker, Statement};
@@ -133,7 +134,7 @@ impl Resolver<'_, '_> {
                     continue;
                 }
                 if let Some((rs, re)) = act.role {
-                    if let Some(role) = role_from_tokens(ctx, rs, re) {
+                    if let Some(role) = role_from_apposition(ctx, rs, re) {
                         for &id in &ids {
                             if self.reg.entity(id).kind == SpeakerKind::Person {
                                 self.reg.entity_mut(id).add_role(role.clone());
