@@ -584,7 +584,8 @@ fn classify_and_link(
     // ("Ukrainian President Volodymyr Zelenskyy", "Trade Minister Farid Haddad").
     let mut title_end = 0; // index into `words` of the first name word
     for (wi, w) in lows.iter().enumerate() {
-        if wi + 1 < lows.len() && lx::is_title(w.trim_end_matches('.')) {
+        let w = w.trim_end_matches('.');
+        if wi + 1 < lows.len() && (lx::is_title(w) || lx::is_person_role(w)) {
             title_end = wi + 1;
         }
     }

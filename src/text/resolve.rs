@@ -775,9 +775,38 @@ impl Resolver<'_, '_> {
                     }
                 })
                 .collect();
+            // The stated role; a rank or honorific only when nothing else is known.
+            let rank = |r: &&Role| {
+                matches!(
+                    r.head.as_str(),
+                    "general"
+                        | "colonel"
+                        | "admiral"
+                        | "captain"
+                        | "major"
+                        | "lieutenant"
+                        | "sergeant"
+                        | "corporal"
+                        | "brigadier"
+                        | "marshal"
+                        | "dr"
+                        | "doctor"
+                        | "prof"
+                        | "professor"
+                        | "mr"
+                        | "mrs"
+                        | "ms"
+                        | "sir"
+                        | "dame"
+                        | "lord"
+                        | "lady"
+                ) && r.text.split_whitespace().count() == 1
+            };
             let role = e
                 .roles
-                .first()
+                .iter()
+                .find(|r| !rank(r))
+                .or(e.roles.first())
                 .map(|r| r.text.clone())
                 .filter(|t| !t.is_empty());
             out.push(Speaker {
