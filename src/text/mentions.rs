@@ -319,6 +319,28 @@ impl Registry {
         before.or_else(|| ids.iter().take(64).find(ok)).copied()
     }
 
+    /// A person known so far only by surname (and maybe an honorific) whose surname and
+    /// gender fit the full name `tokens`.
+    pub fn surname_only_person(&self, tokens: &[String], gender: Option<Gender>) -> Option<usize> {
+        let ids = self.by_surname.get(tokens.last()?)?;
+        ids.iter().rev().take(64).copied().find(|&id| {
+            let e = &self.entities[id];
+            e.tokens.len() == 1
+                && match (gender, e.gender) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+        })
+    }
+
+    /// Give a surname-only person their full name.
+    pub fn upgrade_name(&mut self, id: usize, tokens: Vec<String>, name: String) {
+        self.by_full.insert(tokens.join(" "), id);
+        let e = &mut self.entities[id];
+        e.tokens = tokens;
+        e.name = name;
+    }
+
     /// The organisation whose name contains this word (most recent first).
     pub fn org_by_token(&self, w: &str, tok: usize) -> Option<usize> {
         let ids = self.by_org_token.get(w)?;
@@ -703,6 +725,12 @@ fn classify_and_link(
             let id = if nt.len() >= 2 {
                 match reg.by_name(&nt.join(" ")) {
                     Some(id) => Some(id),
+                    // "Mr. Varga" first, "Ilse Varga" later: one person, now fully named.
+                    None if reg.surname_only_person(&nt, gender).is_some() => {
+                        let id = reg.surname_only_person(&nt, gender).expect("checked above");
+                        reg.upgrade_name(id, nt.clone(), tokens_text(ctx, name_start, run.end));
+                        Some(id)
+                    }
                     None => {
                         let mut e = Entity::new(
                             SpeakerKind::Person,

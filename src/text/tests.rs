@@ -317,6 +317,15 @@ const ROWS: &[Row] = &[
         want: &[("health officials", Group, "Cases fell for a third week", Reported)],
         not: &[],
     },
+    // Honorific and surname first, full name later: one person with the full name.
+    Row {
+        text: "Ms. Orlov said the port would reopen. Later, Vera Orlov added that fees would fall.",
+        want: &[
+            ("Vera Orlov", Person, "the port would reopen", Reported),
+            ("Vera Orlov", Person, "fees would fall", Reported),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
