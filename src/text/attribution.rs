@@ -177,7 +177,7 @@ pub(crate) fn sentence_acts(
             .or_else(|| {
                 // A short scare quote inside narrative stays unattributed; a quote of a
                 // sentence or more goes to the nearest act.
-                let words = quote_words(&quotes[q]);
+                let words = quote_words(ctx, a, b, q);
                 (words >= 4).then(|| {
                     acts.iter()
                         .enumerate()
@@ -211,9 +211,12 @@ pub(crate) fn sentence_acts(
     }
 }
 
-fn quote_words(q: &Quote) -> usize {
-    // Approximate: the caller only needs "a few words or more".
-    (q.end - q.start) / 6 + 1
+/// Words inside quote `q`, counted over the sentence's tokens.
+fn quote_words(ctx: &Ctx, a: usize, b: usize, q: usize) -> usize {
+    ctx.toks[a..b]
+        .iter()
+        .filter(|t| t.quote == Some(q) && t.is_word())
+        .count()
 }
 
 /// Indices of quotes whose opening mark lies in tokens `s..e`.
@@ -266,8 +269,7 @@ type Found = Option<(Act, Option<(usize, usize)>)>;
 /// Subjects, the subject's token and an optional role apposition (token range).
 type Subject = (Vec<SubjectRef>, usize, Option<(usize, usize)>);
 
-fn new_act(ctx: &Ctx, si: usize, cue: usize, subjects: Vec<SubjectRef>, subject_tok: usize) -> Act {
-    let _ = si;
+fn new_act(ctx: &Ctx, cue: usize, subjects: Vec<SubjectRef>, subject_tok: usize) -> Act {
     Act {
         cue,
         cue_text: ctx.toks[cue].text.clone(),
@@ -425,7 +427,7 @@ fn finite_cue(
     {
         return None;
     }
-    let mut act = new_act(ctx, si, i, subjects, subject_tok);
+    let mut act = new_act(ctx, i, subjects, subject_tok);
     act.role = role;
     // Complement.
     let after = if inverted {
@@ -441,7 +443,7 @@ fn finite_cue(
     let comp = if inverted {
         Complement::None
     } else {
-        complement(ctx, i, after, b, class, w)
+        complement(ctx, after, b, class, w)
     };
     // "the deal that X said would end the war": the clause has a gap, and its subject is
     // outside this act; not a statement we can quote.
@@ -708,15 +710,8 @@ fn is_time_word_lower(w: &str) -> bool {
         || (w.ends_with("ly") && w.len() > 4)
 }
 
-/// Find the complement of the cue at `cue`, starting the search at `k`.
-fn complement(
-    ctx: &Ctx,
-    cue: usize,
-    mut k: usize,
-    b: usize,
-    class: CueClass,
-    w: &str,
-) -> Complement {
+/// Find the complement of a cue (lowercase form `w`), starting the search at token `k`.
+fn complement(ctx: &Ctx, mut k: usize, b: usize, class: CueClass, w: &str) -> Complement {
     let toks = &ctx.toks;
     if k >= b {
         return Complement::None;
@@ -760,7 +755,7 @@ fn complement(
     // Time phrases and other adverbials before "that" or the clause.
     let mut scanned = 0;
     loop {
-        if k >= b || scanned > 20 {
+        if k >= b || scanned > 6 {
             return Complement::None;
         }
         let t = &toks[k];
@@ -844,15 +839,13 @@ fn complement(
                 m += 1;
             }
             k = m;
-            scanned += m - k + 1;
+            scanned += 1;
             if m >= b {
                 return Complement::None;
             }
             continue;
         }
-        // A bare clause or, for evaluative verbs, the object.
-        let _ = class;
-        let _ = cue;
+        // A bare clause.
         return clause_to_end(ctx, k, b);
     }
 }
@@ -1588,8 +1581,8 @@ fn participle_cue(
     } else {
         return None;
     }
-    let mut act = new_act(ctx, si, i, subjects, subject_tok);
-    let comp = complement(ctx, i, i + 1, b, class, &toks[i].lower);
+    let mut act = new_act(ctx, i, subjects, subject_tok);
+    let comp = complement(ctx, i + 1, b, class, &toks[i].lower);
     match comp {
         Complement::Clause(cs, ce) => {
             let start = if class == CueClass::Evaluative { i } else { cs };
@@ -1630,7 +1623,7 @@ fn according_to(ctx: &Ctx, reg: &Registry, si: usize, i: usize) -> Found {
     if subjects.is_empty() {
         subjects.push(np_subject(ctx, reg, s, e)?);
     }
-    let mut act = new_act(ctx, si, i, subjects, s);
+    let mut act = new_act(ctx, i, subjects, s);
     act.cue_text = "according to".to_string();
     // The statement: the rest of the sentence, or the clause before.
     let lead = (a..i).all(|k| {
