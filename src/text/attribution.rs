@@ -385,8 +385,23 @@ fn finite_cue(
             // "..., said X" / "\"...,\" said X".
             if let Some(e) = np_right(ctx, i + 1, b) {
                 if let Some(sr) = np_subject(ctx, reg, i + 1, e) {
-                    let role = apposition_after(ctx, e, b);
-                    subject = Some((vec![sr], i + 1, role));
+                    let mut subs = vec![sr];
+                    let mut role = apposition_after(ctx, e, b);
+                    let mut tok = i + 1;
+                    // "said the report's author, Ivo Marr": the name is the speaker.
+                    if matches!(subs[0], SubjectRef::Desc(_)) && e + 1 < b && toks[e].is_punct(",")
+                    {
+                        let mut k = e + 1;
+                        while k < b && !toks[k].is_punct(",") && !toks[k].is_punct(".") {
+                            k += 1;
+                        }
+                        if let Some(names) = names_in(ctx, reg, e + 1, k) {
+                            subs = names;
+                            role = Some((i + 1, e));
+                            tok = e + 1;
+                        }
+                    }
+                    subject = Some((subs, tok, role));
                     inverted = true;
                 }
             }
@@ -795,6 +810,25 @@ fn complement(ctx: &Ctx, mut k: usize, b: usize, class: CueClass, w: &str) -> Co
             return clause_to_end(ctx, k + 1, b);
         }
         let w0 = t.lower.as_str();
+        // "said when asked ...", "said as he left": an adverbial clause, not the content;
+        // "said nothing", "said little": silence.
+        if matches!(
+            w0,
+            "when"
+                | "while"
+                | "because"
+                | "although"
+                | "though"
+                | "as"
+                | "during"
+                | "upon"
+                | "nothing"
+                | "little"
+                | "goodbye"
+                | "grace"
+        ) {
+            return Complement::None;
+        }
         // "said at least 300 ...", "said about 40 ...": a quantity, not a phrase.
         let quantity = toks.get(k + 1).is_some_and(|n| {
             n.kind == TokKind::Num
@@ -1007,19 +1041,28 @@ fn coordinated_names(
     subs: &mut Vec<SubjectRef>,
 ) {
     let toks = &ctx.toks;
-    if !matches!(subs.first(), Some(SubjectRef::Name(_))) {
+    // "A and his wife said": the right conjunct may be any voice; names join from the left.
+    if !matches!(
+        subs.first(),
+        Some(SubjectRef::Name(_) | SubjectRef::Desc(_))
+    ) {
         return;
     }
-    for _ in 0..4 {
+    // The joiner next to the subject must be "and"; commas may only list names before it
+    // ("A, B and C said"), never join a name from a leading phrase ("In an interview with
+    // the Gazette, A said").
+    for step in 0..4 {
         let s = *first;
         if s <= a + 1 {
             return;
         }
         let joiner = &toks[s - 1];
-        if !(joiner.lower == "and" || joiner.is_punct(",")) {
+        let ok = joiner.lower == "and" || (step > 0 && joiner.is_punct(","));
+        if !ok {
             return;
         }
-        let Some(ps) = np_left(ctx, s - 1, a) else {
+        let Some(ps) = np_left(ctx, s - 1, a).filter(|&ps| !object_of_preposition(ctx, a, ps))
+        else {
             return;
         };
         match np_subject(ctx, reg, ps, s - 1) {
@@ -1406,7 +1449,9 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     if lx::is_crowd_noun(w) {
         return None;
     }
-    if lx::is_person_role(w) || (lx::is_title(w) && !lx::is_role_qualifier(w)) {
+    if (lx::is_person_role(w) || (lx::is_title(w) && !lx::is_role_qualifier(w)))
+        && !lx::is_plural_role(w)
+    {
         // Possessed roles of things ("its members") are not voices.
         return Some(SubjectRef::Desc(Desc {
             start: s,
@@ -1653,6 +1698,10 @@ fn according_to(ctx: &Ctx, reg: &Registry, si: usize, i: usize) -> Found {
             act.statements.push(st);
             return Some((act, Some((k, b))));
         }
+    } else if i > a && toks[i - 1].kind == TokKind::QuoteMark {
+        // "\"...,\" according to X": the quote is the statement.
+        act.open = true;
+        return Some((act, None));
     } else if i > a && toks[i - 1].is_punct(",") {
         if let Some(start) = clause_start(ctx, a, i - 1) {
             if let Some(st) = clause_statement(ctx, start, i - 1) {

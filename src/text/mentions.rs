@@ -639,6 +639,21 @@ fn classify_and_link(
                     .is_some_and(|n| matches!(n.lower.as_str(), "of" | "for"))
         });
     let seat = lx::is_seat_of_power(&lows);
+    // "The company, Dorn Steel," / "Dorn Steel, the steelmaker that ...": an apposition
+    // headed by an organisation noun makes the name an organisation.
+    let appos_org = (run.start > sa + 1
+        && toks[run.start - 1].is_punct(",")
+        && np_left(ctx, run.start - 1, sa).is_some()
+        && {
+            let h = &toks[run.start - 2];
+            h.is_word() && !h.is_cap() && lx::is_org_noun(&h.lower) && !lx::is_person_role(&h.lower)
+        })
+        || (run.end + 2 < sb
+            && toks[run.end].is_punct(",")
+            && matches!(toks[run.end + 1].lower.as_str(), "the" | "a" | "an")
+            && (run.end + 2..(run.end + 5).min(sb))
+                .take_while(|&k| toks[k].is_word() && !lx::is_person_role(&toks[k].lower))
+                .any(|k| !toks[k].is_cap() && lx::is_org_noun(&toks[k].lower)));
     // "the consumer group Shoppers' Council", "fans' group Supporters United": a name
     // right after an organisation noun names that organisation.
     let named_org = run.start > sa
@@ -658,7 +673,7 @@ fn classify_and_link(
         NameClass::Other
     } else if (followed_by_role || followed_by_org) && !has_title {
         NameClass::Modifier
-    } else if seat || org_head || (named_org && !has_title) {
+    } else if seat || org_head || ((named_org || appos_org) && !has_title) {
         NameClass::Org
     } else if place && !personal_title {
         NameClass::Place
@@ -759,7 +774,11 @@ fn classify_and_link(
             if let Some(id) = id {
                 let e = reg.entity_mut(id);
                 if e.gender.is_none() {
-                    e.gender = gender;
+                    e.gender = gender.or_else(|| {
+                        (e.tokens.len() >= 2)
+                            .then(|| lx::first_name_gender(&e.tokens[0]))
+                            .flatten()
+                    });
                 }
                 if e.honorific.is_none() {
                     e.honorific = honorific;

@@ -554,7 +554,14 @@ fn own_example_article() {
 
 /// Whole articles written for these tests (not from any corpus), in the styles the
 /// held-out articles are likely to use: exactly these speakers, never these people.
-const ARTICLES: &[(&str, &[(&str, SpeakerKind)], &[&str])] = &[
+/// (article, expected speakers with kinds, names that must not be speakers).
+type ArticleCase = (
+    &'static str,
+    &'static [(&'static str, SpeakerKind)],
+    &'static [&'static str],
+);
+
+const ARTICLES: &[ArticleCase] = &[
     (
         r#"Talks between the Kessarine government and the Oru rebels collapsed on Friday after the rebels walked out of the negotiating room in Lomé-Vire, according to both delegations.
 
