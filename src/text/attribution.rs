@@ -338,6 +338,26 @@ fn finite_cue(
     if (j..i).any(|k| lx::is_negation(&toks[k].lower)) {
         return None;
     }
+    // "Ola Brun (left) said" / "Ola Brun — who chairs the panel — said": skip the aside.
+    if j > a + 1 {
+        let p = &toks[j - 1];
+        let dash =
+            |t: &super::tokens::Token| matches!(t.text.as_str(), "\u{2014}" | "\u{2013}" | "-");
+        let open_at = if p.is_punct(")") {
+            (j.saturating_sub(25).max(a)..j - 1)
+                .rev()
+                .find(|&k| toks[k].is_punct("("))
+        } else if p.kind == TokKind::Punct && dash(p) {
+            (j.saturating_sub(30).max(a)..j - 1)
+                .rev()
+                .find(|&k| toks[k].kind == TokKind::Punct && dash(&toks[k]))
+        } else {
+            None
+        };
+        if let Some(o) = open_at {
+            j = o;
+        }
+    }
     let mut subject: Option<Subject> = None;
     let mut inverted = false;
     let mut subj_start = j; // first token of the subject phrase (for clause-first statements)
@@ -376,6 +396,19 @@ fn finite_cue(
                 }
             }
         } else if p.is_punct(",") {
+            // "Ola Brun, asked whether ..., replied": a passive aside, not her question.
+            if j == i && matches!(w, "asked" | "pressed" | "questioned" | "told" | "reminded") {
+                let mut s0 = j - 1;
+                while s0 > a
+                    && !toks[s0 - 1].is_punct(",")
+                    && toks[s0 - 1].kind != TokKind::QuoteMark
+                {
+                    s0 -= 1;
+                }
+                if names_in(ctx, reg, s0, j - 1).is_some() {
+                    return None;
+                }
+            }
             if let Some((subs, tok, role, start)) = segment_subject(ctx, reg, a, j - 1) {
                 subject = Some((subs, tok, role));
                 subj_start = start;
@@ -864,10 +897,7 @@ fn complement(ctx: &Ctx, mut k: usize, b: usize, class: CueClass, w: &str) -> Co
                     break;
                 }
                 // A clause subject after a time phrase: "said on Friday the plan ...".
-                if m > k + 1
-                    && is_time_word_lower(&toks[m - 1].lower)
-                    && is_clause_subject_start(ctx, m, b)
-                {
+                if is_time_word_lower(&toks[m - 1].lower) && is_clause_subject_start(ctx, m, b) {
                     return clause_to_end(ctx, m, b);
                 }
                 m += 1;
@@ -1359,6 +1389,20 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     let h = &toks[head];
     if e - s == 1 && h.is_word() && lx::is_subject_pronoun(&h.lower) {
         return Some(SubjectRef::Pronoun(head));
+    }
+    // "Secretary of State Ola Brun": a capitalised title with "of" before the name.
+    if let Some(&mi) = reg.tok_mention.get(&(e - 1)) {
+        let m = &reg.mentions[mi];
+        if m.end == e
+            && m.class == NameClass::Person
+            && m.entity.is_some()
+            && m.outer_start > s + 1
+            && toks[m.outer_start - 1].lower == "of"
+            && toks[m.outer_start - 2].is_cap()
+            && lx::is_title(&toks[m.outer_start - 2].lower)
+        {
+            return Some(SubjectRef::Name(mi));
+        }
     }
     // "people familiar with the talks", "a source close to the minister": anonymous.
     if let Some(fi) = (s + 1..e).find(|&k| {

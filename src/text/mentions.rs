@@ -1152,6 +1152,8 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                                 || lx::is_org_noun(&before.lower))
                             || (before.is_cap() && w == "of" && lx::is_org_noun(&before.lower))
                             || (before.is_word() && lx::is_group_noun(&before.lower))
+                            // "Ola Brun from Dorn", "Ola Brun of the Greens": the name heads it.
+                            || (before.is_cap() && matches!(w, "of" | "from" | "at"))
                     }
                 } else if matches!(w, "with" | "to" | "on") {
                     // "a source familiar with", "a person close to", "officials briefed on".
@@ -1234,7 +1236,9 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                             | "both"
                     );
                     let demonstrative = matches!(w, "this" | "these" | "those");
-                    let ok = (!seen_det && (!demonstrative || k == s))
+                    // An article after a name starts a new phrase ("told Ola Brun the plan").
+                    let after_name = k > s && toks[k - 1].is_cap();
+                    let ok = (!seen_det && (!demonstrative || k == s) && !after_name)
                         || numeral
                         || (k > s
                             && matches!(toks[k - 1].lower.as_str(), "of" | "for" | "at" | "from"));
