@@ -326,6 +326,29 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // Asides in brackets or dashes, passive "asked" asides, titles with "of".
+    Row {
+        text: "Ola Brun (left) said the plan was dead. Ivo Marr \u{2014} who chairs the panel \u{2014} said it was not.",
+        want: &[
+            ("Ola Brun", Person, "the plan was dead", Reported),
+            ("Ivo Marr", Person, "it was not", Reported),
+        ],
+        not: &[],
+    },
+    Row {
+        text: "Ola Brun, asked whether the plan was dead, replied: \"Yes.\" Deputy Secretary of State Ivo Marr said Monday the talks would go on.",
+        want: &[
+            ("Ola Brun", Person, "Yes.", Direct),
+            ("Ivo Marr", Person, "the talks would go on", Reported),
+        ],
+        not: &[],
+    },
+    // The addressee of "told" is no part of the content.
+    Row {
+        text: "Ivo Marr told Ola Brun the plan was dead.",
+        want: &[("Ivo Marr", Person, "the plan was dead", Reported)],
+        not: &["Ola Brun"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
