@@ -414,6 +414,36 @@ fn finite_cue(
                 subj_start = start;
             }
         }
+        // "An official who spoke on condition of anonymity said", "Officials speaking to
+        // reporters said": a relative or participle clause without commas.
+        if subject.is_none() && p.is_word() {
+            let lo = j.saturating_sub(16).max(a);
+            let rel = (lo..j)
+                .rev()
+                .take_while(|&k| {
+                    toks[k].is_word()
+                        || toks[k].kind == TokKind::Poss
+                        || toks[k].kind == TokKind::Num
+                })
+                .find(|&k| {
+                    matches!(
+                        toks[k].lower.as_str(),
+                        "who" | "speaking" | "talking" | "writing"
+                    )
+                });
+            if let Some(r) = rel.filter(|&r| r > a) {
+                if let Some(s0) =
+                    np_left(ctx, r, a).filter(|&s0| !object_of_preposition(ctx, a, s0))
+                {
+                    if let Some(sr) = np_subject(ctx, reg, s0, r) {
+                        if !matches!(sr, SubjectRef::Pronoun(_)) {
+                            subject = Some((vec![sr], s0, None));
+                            subj_start = s0;
+                        }
+                    }
+                }
+            }
+        }
         if subject.is_none() && (p.kind == TokKind::QuoteMark || p.is_punct(",")) && j == i {
             // "..., said X" / "\"...,\" said X".
             if let Some(e) = np_right(ctx, i + 1, b) {
@@ -1074,7 +1104,7 @@ fn coordinated_names(
     // "A and his wife said": the right conjunct may be any voice; names join from the left.
     if !matches!(
         subs.first(),
-        Some(SubjectRef::Name(_) | SubjectRef::Desc(_))
+        Some(SubjectRef::Name(_) | SubjectRef::Desc(_) | SubjectRef::NewOrg { .. })
     ) {
         return;
     }
@@ -1096,7 +1126,7 @@ fn coordinated_names(
             return;
         };
         match np_subject(ctx, reg, ps, s - 1) {
-            Some(sr @ SubjectRef::Name(_)) => {
+            Some(sr @ (SubjectRef::Name(_) | SubjectRef::NewOrg { .. })) => {
                 subs.insert(0, sr);
                 *first = ps;
             }

@@ -1161,6 +1161,12 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                         && matches!(toks[k - 2].lower.as_str(), "familiar" | "close" | "briefed")
                 } else if t.is_cap() {
                     !lx::is_function_word(w) || ABBREV_TITLES.contains(&w)
+                } else if matches!(w, "familiar" | "close" | "briefed")
+                    && toks
+                        .get(k)
+                        .is_some_and(|n| matches!(n.lower.as_str(), "with" | "to" | "on"))
+                {
+                    true
                 } else {
                     !lx::is_function_word(w)
                         && !lx::is_preposition(w)
