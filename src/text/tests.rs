@@ -349,6 +349,21 @@ const ROWS: &[Row] = &[
         want: &[("Ivo Marr", Person, "the plan was dead", Reported)],
         not: &["Ola Brun"],
     },
+    // "it" after an organisation that opened the previous sentence.
+    Row {
+        text: "The Dorn transport ministry reopened the bridge. It said repairs had cost 2 million.",
+        want: &[("the Dorn transport ministry", Organization, "repairs had cost 2 million", Reported)],
+        not: &[],
+    },
+    // Comma-less relative clauses and anonymous sources "briefed on".
+    Row {
+        text: "An official who spoke on condition of anonymity said talks had stalled. Two people briefed on the talks said a deal was near.",
+        want: &[
+            ("an official", Anonymous, "talks had stalled", Reported),
+            ("two people briefed on the talks", Anonymous, "a deal was near", Reported),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
