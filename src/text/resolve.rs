@@ -368,6 +368,13 @@ impl Resolver<'_, '_> {
                 if let Some(id) = self.reg.by_name(&key.join(" ")) {
                     return Some(id);
                 }
+                // A surname used before the full name appears ("Peters said ... Anna Peters").
+                if key.len() == 1 {
+                    if let Some(id) = self.reg.person_by_surname(&key[0], *start, None) {
+                        self.reg.entity_mut(id).mentions.push(span);
+                        return Some(id);
+                    }
+                }
                 let mut e = Entity::new(
                     SpeakerKind::Organization,
                     tokens_text(ctx, *start, *end),
