@@ -397,7 +397,18 @@ fn finite_cue(
             }
         } else if p.is_punct(",") {
             // "Ola Brun, asked whether ..., replied": a passive aside, not her question.
-            if j == i && matches!(w, "asked" | "pressed" | "questioned" | "told" | "reminded") {
+            let later_cue = (i + 1..b).any(|k| {
+                toks[k].is_punct(",")
+                    && (k + 1..(k + 4).min(b))
+                        .find(|&m| !lx::is_verb_filler(&toks[m].lower))
+                        .is_some_and(|m| {
+                            lx::speech_verb(&toks[m].lower).is_some_and(|(_, part)| !part)
+                        })
+            });
+            if j == i
+                && later_cue
+                && matches!(w, "asked" | "pressed" | "questioned" | "told" | "reminded")
+            {
                 let mut s0 = j - 1;
                 while s0 > a
                     && !toks[s0 - 1].is_punct(",")

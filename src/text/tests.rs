@@ -343,6 +343,12 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // An active "told" after an apposition is speech.
+    Row {
+        text: "Its chairman, Olaf Rinde, told reporters that three wind farms could be cancelled.",
+        want: &[("Olaf Rinde", Person, "three wind farms could be cancelled", Reported)],
+        not: &[],
+    },
     // The addressee of "told" is no part of the content.
     Row {
         text: "Ivo Marr told Ola Brun the plan was dead.",
