@@ -480,6 +480,16 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
                 j += 1;
                 continue;
             }
+            // "the Dorn Trawlermen's Guild", "the People's Party": a possessive inside an
+            // organisation's name.
+            if t.kind == TokKind::Poss
+                && next_cap
+                && lx::is_org_name_head(&toks[j + 1].lower)
+                && (j + 2 >= b || !toks[j + 2].is_cap())
+            {
+                j += 1;
+                continue;
+            }
             if (has_org_head || the) && matches!(t.lower.as_str(), "of" | "for" | "on" | "&") {
                 if next_cap {
                     j += 1;
