@@ -370,6 +370,24 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // Seats of power speak as organisations.
+    Row {
+        text: "The Kremlin blamed the delay on the weather.",
+        want: &[("the Kremlin", Organization, "blamed the delay on the weather", Reported)],
+        not: &[],
+    },
+    // A title seen earlier lets a role phrase find its holder; a former holder is not
+    // "the president".
+    Row {
+        text: "Veskan President Ivar Kolst arrived late. The Veskan leader said the talks were useful.",
+        want: &[("Ivar Kolst", Person, "the talks were useful", Reported)],
+        not: &[],
+    },
+    Row {
+        text: "President Ada Korr and former president Bo Lenn met on Monday. The president said the talks were useful. Lenn has not commented and did not speak to reporters.",
+        want: &[("Ada Korr", Person, "the talks were useful", Reported)],
+        not: &["Bo Lenn", "Lenn"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
