@@ -28,6 +28,6 @@ pub mod stance;
 pub mod summary;
 pub mod text;
 
-pub use engine::{AnalyzeRequest, Engine, EngineConfig};
+pub use engine::{AnalyzeRequest, Engine, EngineConfig, StanceMethod};
 pub use error::{Error, Result};
 pub use report::Report;
