@@ -11,6 +11,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::{AnalyzeRequest, Engine, EngineConfig, StanceMethod, DEFAULT_TARGET};
+use crate::model::catalog::Catalog;
+use crate::model::store::ModelStore;
 use crate::report::{Report, StanceLabel, SummaryMode};
 use crate::{Error, Result};
 
@@ -45,6 +47,9 @@ pub struct GlobalArgs {
     /// A directory holding model files by name; tried before the cache.
     #[arg(long, global = true, env = "PARLEY_MODEL_DIR")]
     pub model_dir: Option<PathBuf>,
+    /// Cache folder for models (default: the platform cache folder + `parley`).
+    #[arg(long, global = true, env = "PARLEY_HOME")]
+    pub home: Option<PathBuf>,
     /// Never download: a model missing from the cache is an error.
     #[arg(long, global = true, env = "PARLEY_OFFLINE")]
     pub offline: bool,
@@ -64,6 +69,21 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Summarise an article and score each speaker's stance toward a target.
     Analyze(AnalyzeArgs),
+    /// Fetch, verify and list models.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Fetch the preset's models into the cache and verify every file (re-fetches corrupt ones).
+    Pull,
+    /// Every catalog model: role, size, where it lives, whether it is verified.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Output format of `analyze`.
@@ -119,6 +139,7 @@ impl GlobalArgs {
     pub fn engine_config(&self) -> EngineConfig {
         EngineConfig {
             preset: self.preset.clone(),
+            home: self.home.clone(),
             model_dir: self.model_dir.clone(),
             offline: self.offline,
             device: self.device.clone(),
@@ -175,6 +196,7 @@ fn is_broken_pipe(e: &Error) -> bool {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Analyze(args) => analyze(&cli.global, args),
+        Command::Models(cmd) => models(&cli.global, cmd),
     }
 }
 
@@ -224,11 +246,7 @@ fn analyze(global: &GlobalArgs, args: AnalyzeArgs) -> Result<ExitCode> {
         }
         Format::Text => render_text(&report),
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush())
-        .map_err(|e| Error::io("writing the report", e))?;
+    write_stdout(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -320,4 +338,86 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
         out.push_str(&line);
     }
     out.trim_end_matches('\n').to_string()
+}
+
+fn model_store(global: &GlobalArgs) -> Result<ModelStore> {
+    let home = match &global.home {
+        Some(h) => h.clone(),
+        None => ModelStore::default_home()?,
+    };
+    Ok(ModelStore {
+        home,
+        offline: global.offline,
+        model_dir: global.model_dir.clone(),
+    })
+}
+
+fn models(global: &GlobalArgs, cmd: ModelsCommand) -> Result<ExitCode> {
+    let catalog = Catalog::load(None)?;
+    let store = model_store(global)?;
+    let progress = std::io::stderr().is_terminal() && !global.quiet;
+    let mut out = String::new();
+    match cmd {
+        ModelsCommand::Pull => {
+            for m in store.pull(&catalog, &global.preset, progress)? {
+                let size: u64 = m
+                    .files
+                    .values()
+                    .filter_map(|p| std::fs::metadata(p).ok())
+                    .map(|md| md.len())
+                    .sum();
+                out.push_str(&format!(
+                    "{:<32} {:>10}  verified  {}\n",
+                    m.id,
+                    human_bytes(size),
+                    store.model_cache_dir(&m.id).display()
+                ));
+            }
+        }
+        ModelsCommand::List { json } => {
+            let rows = store.list(&catalog);
+            if json {
+                out = serde_json::to_string_pretty(&rows)
+                    .map_err(|e| Error::Other(anyhow::anyhow!("serialising the list: {e}")))?;
+                out.push('\n');
+            } else {
+                out.push_str(&format!(
+                    "{:<32} {:<10} {:<9} {:>10}  {:<8} {:<16} {}\n",
+                    "MODEL", "ROLE", "ARCH", "SIZE", "VERIFIED", "PRESETS", "LOCATION"
+                ));
+                for r in rows {
+                    out.push_str(&format!(
+                        "{:<32} {:<10} {:<9} {:>10}  {:<8} {:<16} {}\n",
+                        r.id,
+                        format!("{:?}", r.role).to_lowercase(),
+                        r.architecture,
+                        r.size.map(human_bytes).unwrap_or_else(|| "?".into()),
+                        r.state.verified_label(),
+                        r.presets.join(","),
+                        r.location.display()
+                    ));
+                }
+            }
+        }
+    }
+    write_stdout(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn human_bytes(n: u64) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    if n as f64 >= MIB {
+        format!("{:.1} MiB", n as f64 / MIB)
+    } else {
+        format!("{:.1} KiB", n as f64 / 1024.0)
+    }
+}
+
+/// Write to stdout; a closed pipe surfaces as a BrokenPipe I/O error (exit 0).
+fn write_stdout(s: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(s.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|e| Error::io("writing to standard output", e))
 }
