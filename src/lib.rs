@@ -22,6 +22,7 @@
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod model;
 pub mod report;
 pub mod stance;
