@@ -24,6 +24,7 @@ pub mod engine;
 pub mod error;
 pub mod model;
 pub mod report;
+pub mod server;
 pub mod stance;
 pub mod summary;
 pub mod text;
