@@ -25,6 +25,7 @@ pub mod error;
 pub mod eval;
 pub mod model;
 pub mod report;
+pub mod server;
 pub mod stance;
 pub mod summary;
 pub mod text;
