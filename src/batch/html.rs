@@ -214,11 +214,7 @@ fn paragraphs_of(root: ElementRef<'_>, only_p: bool) -> Vec<String> {
     while let Some(step) = stack.pop() {
         match step {
             Step::Open(node) => match node.value() {
-                Node::Text(t) => {
-                    if !only_p || p_depth > 0 {
-                        buf.push_str(t);
-                    }
-                }
+                Node::Text(t) if !only_p || p_depth > 0 => buf.push_str(t),
                 Node::Element(e) => {
                     let name = e.name();
                     if DROPPED.contains(&name) || (!only_p && name == "h1") {
