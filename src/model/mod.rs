@@ -2,6 +2,10 @@
 //! and the runtimes behind small traits, one per capability. Nothing outside this module
 //! touches candle, tokenizers or hf-hub directly.
 
+pub mod catalog;
+pub mod source;
+pub mod store;
+
 use crate::Result;
 
 /// Sentence embeddings (L2-normalised), for salience, similarity and prototypes.

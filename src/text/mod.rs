@@ -3,7 +3,7 @@
 //! Offsets everywhere in this module are character (Unicode scalar) offsets into the
 //! original input, end exclusive.
 
-use crate::report::{Mention, SpeakerKind, Span, StatementKind};
+use crate::report::{Mention, Span, SpeakerKind, StatementKind};
 
 /// A sentence of the article.
 #[derive(Debug, Clone, PartialEq)]
