@@ -120,6 +120,12 @@ pub struct BatchArgs {
     /// Progress display.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     pub progress: ProgressMode,
+
+    /// Exit 0 even when some rows are error rows (they are written all the same, with
+    /// their cause). For orchestrators that retry failed pods: a finished shard whose
+    /// archive holds a few bad records must not be retried.
+    #[arg(long)]
+    pub row_errors_ok: bool,
 }
 
 /// A validated batch run.
@@ -137,6 +143,8 @@ pub struct BatchConfig {
     /// Articles per engine call, at least 1.
     pub batch_docs: usize,
     pub progress: ProgressMode,
+    /// Whether error rows make the exit code 1 (the default) or leave it 0.
+    pub fail_on_row_errors: bool,
 }
 
 impl BatchConfig {
@@ -156,6 +164,7 @@ impl BatchConfig {
             max_text_chars: DEFAULT_MAX_TEXT_CHARS,
             batch_docs: 8,
             progress: ProgressMode::Auto,
+            fail_on_row_errors: true,
         }
     }
 
@@ -230,6 +239,7 @@ impl TryFrom<BatchArgs> for BatchConfig {
             max_text_chars: a.max_text_chars,
             batch_docs: a.batch_docs,
             progress: a.progress,
+            fail_on_row_errors: !a.row_errors_ok,
         };
         cfg.validate()?;
         Ok(cfg)
@@ -254,15 +264,17 @@ pub struct BatchSummary {
     /// The stop flag ended the run before the input did.
     pub interrupted: bool,
     pub elapsed: Duration,
+    /// Copied from [`BatchConfig::fail_on_row_errors`].
+    pub fail_on_row_errors: bool,
 }
 
 impl BatchSummary {
-    /// 130 when interrupted (the shell convention for Ctrl-C), 1 when any row failed,
-    /// else 0.
+    /// 130 when interrupted (the shell convention for Ctrl-C), 1 when any row failed
+    /// (unless `fail_on_row_errors` is off), else 0.
     pub fn exit_code(&self) -> i32 {
         if self.interrupted {
             130
-        } else if self.failed > 0 {
+        } else if self.failed > 0 && self.fail_on_row_errors {
             1
         } else {
             0
@@ -479,6 +491,7 @@ pub fn run(cfg: &BatchConfig, engine: &Engine, stop: &AtomicBool) -> Result<Batc
         duplicates: Stats::get(&stats.duplicates),
         interrupted: stop.load(Ordering::SeqCst),
         elapsed: started.elapsed(),
+        fail_on_row_errors: cfg.fail_on_row_errors,
     };
     if let Some(e) = fatal.into_inner().unwrap_or_else(|p| p.into_inner()) {
         eprintln!("parley batch: stopped after {summary}");

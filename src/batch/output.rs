@@ -116,7 +116,13 @@ pub fn prepare(spec: &OutputSpec, resume: bool) -> Result<(RowWriter, Existing)>
     Ok((RowWriter { dest, gz, csv }, existing))
 }
 
+/// Open for appending, creating the file and its folder (a shard writing to a fresh
+/// `out/` on a shared volume) when missing.
 fn open_append(path: &Path) -> Result<File> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    }
     OpenOptions::new()
         .create(true)
         .append(true)
@@ -376,6 +382,7 @@ fn rebuild_csv(path: &Path, rows: &[String]) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io_err)?;
     let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err)?;
     {
         let mut w = BufWriter::new(tmp.as_file());
