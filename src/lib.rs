@@ -19,6 +19,7 @@
 //! - Shells: [`cli`] (the `parley` binary), [`server`] (HTTP), [`batch`] (archives).
 //! - [`error`]: one error enum, variants named by cause.
 
+pub mod batch;
 pub mod cli;
 pub mod engine;
 pub mod error;
