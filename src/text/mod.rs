@@ -3,6 +3,15 @@
 //! Offsets everywhere in this module are character (Unicode scalar) offsets into the
 //! original input, end exclusive.
 
+mod attribution;
+mod lexicon;
+mod mentions;
+mod normalize;
+mod quotes;
+mod resolve;
+mod sentences;
+mod tokens;
+
 use crate::report::{Mention, Span, SpeakerKind, StatementKind};
 
 /// A sentence of the article.
@@ -47,6 +56,38 @@ pub struct TextAnalysis {
 }
 
 /// Run the text pipeline over an article.
-pub fn analyze_text(_text: &str) -> TextAnalysis {
-    TextAnalysis::default()
+///
+/// Never fails: text without paragraphs, sentences or speakers gives empty lists. Every
+/// span refers to character offsets of `text` itself.
+pub fn analyze_text(text: &str) -> TextAnalysis {
+    let doc = normalize::Doc::new(text);
+    let paragraphs = sentences::split_paragraphs(&doc);
+    let quotes = quotes::find_quotes(&doc, &paragraphs);
+    let sents = sentences::split_sentences(&doc, &paragraphs, &quotes);
+    let (toks, sent_toks) = tokens::tokenize(&doc, &sents, &quotes);
+    let ctx = mentions::Ctx::new(toks, sent_toks, sents, quotes);
+    let mut registry = mentions::build_registry(&ctx);
+    let acts: Vec<_> = (0..ctx.sent_toks.len())
+        .map(|si| attribution::sentence_acts(&ctx, &registry, &ctx.quotes, si))
+        .collect();
+    let speakers = resolve::resolve(&doc, &ctx, &mut registry, acts);
+    TextAnalysis {
+        paragraphs: paragraphs.iter().map(|&(s, e)| doc.span(s, e)).collect(),
+        sentences: ctx
+            .sent_spans
+            .iter()
+            .map(|&(s, e, p)| {
+                let span = doc.span(s, e);
+                Sentence {
+                    text: doc.original_text(span),
+                    span,
+                    paragraph: p,
+                }
+            })
+            .collect(),
+        speakers,
+    }
 }
+
+#[cfg(test)]
+mod tests;
