@@ -241,8 +241,9 @@ fn gguf_tokenizer_round_trips() {
 // ---------------------------------------------------------------------------------------
 
 /// How many leading greedy tokens must equal llama.cpp's. Q4_1 weights are the same bits in
-/// both, but activations are quantised to Q8 and summed in different orders, so a near-tie
-/// late in a sequence may flip; the first tokens must not.
+/// both, but activations are quantised to Q8 and summed in different orders, which moves
+/// logits by up to ~0.1; the fixture prompts were chosen so the first 8 tokens each win by at
+/// least 0.4 in llama.cpp. Past those, a divergence is accepted only at a near-tie.
 const GREEDY_MUST_MATCH: usize = 8;
 
 #[test]
@@ -340,7 +341,8 @@ fn score_continuations_equals_naive_and_llama_cpp() {
             .iter()
             .map(|c| c.as_str().unwrap())
             .collect();
-        let want = floats(&case["logprobs"]);
+        let llama_cpp = floats(&case["logprobs"]);
+        let exact = floats(&case["f64_logprobs"]);
         let got = g.score_continuations(prompt, &conts).unwrap();
         let naive = naive_scores(&mut g, prompt, &conts);
         for (i, c) in conts.iter().enumerate() {
@@ -350,17 +352,21 @@ fn score_continuations_equals_naive_and_llama_cpp() {
                 got[i],
                 naive[i]
             );
-            // Different kernels: agree to a few hundredths of a nat per token.
+            // Q8 rounding of activations moves a score by ~0.1 nat, more for unlikely tokens
+            // (llama.cpp and the float64 run differ by up to 0.2; ours and llama.cpp by up to
+            // 0.17 on " neutral" at -13 nats). A real bug moves scores by whole nats.
             let n = g.tokenizer().encode(c).unwrap().len() as f32;
-            assert!(
-                (got[i] - want[i]).abs() < 0.05 * n.max(1.0),
-                "{c:?}: ours {} vs llama.cpp {}",
-                got[i],
-                want[i]
-            );
+            let tol = 0.25 + 0.05 * n;
+            for (name, want) in [("llama.cpp", llama_cpp[i]), ("float64", exact[i])] {
+                assert!(
+                    (got[i] - want).abs() < tol,
+                    "{c:?}: ours {} vs {name} {want} (tolerance {tol})",
+                    got[i]
+                );
+            }
             eprintln!(
-                "{c:?}: ours {:.4} naive {:.4} llama.cpp {:.4}",
-                got[i], naive[i], want[i]
+                "{c:?}: ours {:.4} naive {:.4} llama.cpp {:.4} float64 {:.4}",
+                got[i], naive[i], llama_cpp[i], exact[i]
             );
         }
         // Scoring twice gives the same numbers: no cache left over between calls.
@@ -584,8 +590,7 @@ fn measure_speed() {
     let prefill = t.elapsed().as_secs_f64();
     let steps = 32;
     let t = Instant::now();
-    let mut pos = prompt.len();
-    for _ in 0..steps {
+    for pos in prompt.len()..prompt.len() + steps {
         let next = logits
             .iter()
             .enumerate()
@@ -593,7 +598,6 @@ fn measure_speed() {
             .unwrap()
             .0 as u32;
         logits = g.forward_tokens(&[next], pos).unwrap();
-        pos += 1;
     }
     let decode = t.elapsed().as_secs_f64();
     println!(

@@ -486,11 +486,11 @@ impl Generator {
                 }
             }
             let mut total = first[ids[0] as usize];
-            let mut pos = prompt_ids.len();
-            for w in ids.windows(2) {
+            // Token i of the continuation sits at position prompt_len + i; feeding it gives the
+            // distribution of token i + 1.
+            for (pos, w) in (prompt_ids.len()..).zip(ids.windows(2)) {
                 let lp = log_softmax(&self.step(&[w[0]], pos)?.to_vec1::<f32>()?);
                 total += lp[w[1] as usize];
-                pos += 1;
             }
             scores.push(total as f32);
         }

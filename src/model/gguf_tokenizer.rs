@@ -269,6 +269,11 @@ impl GgufTokenizer {
             .into(),
         };
         inner.with_pre_tokenizer(Some(pre_tok));
+        if pre == PreKind::Qwen2 {
+            // Qwen2's own tokenizer.json composes text to NFC first (llama.cpp skips this;
+            // the two differ only on decomposed input).
+            inner.with_normalizer(Some(tokenizers::normalizers::unicode::NFC));
+        }
         inner.with_decoder(Some(ByteLevel::default()));
 
         let table = byte_level_chars();
