@@ -114,3 +114,34 @@ fn dump_file() {
         }
     }
 }
+
+/// Typography must not change who speaks: the dev articles with curly quotes and
+/// apostrophes, CRLF line ends, no-break spaces and one-line paragraphs give the same
+/// speakers (names and statement counts) as the originals.
+#[test]
+fn dev_corpus_is_robust_to_typography() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/dev");
+    for art in load_corpus(dir).expect("dev corpus loads") {
+        let mut curly = String::new();
+        for para in art.text.split("\n\n") {
+            let mut open = false;
+            let chars: Vec<char> = para.chars().collect();
+            for (i, &c) in chars.iter().enumerate() {
+                match c {
+                    '"' => {
+                        curly.push(if open { '\u{201D}' } else { '\u{201C}' });
+                        open = !open;
+                    }
+                    '\'' if i > 0 && chars[i - 1].is_alphabetic() => curly.push('\u{2019}'),
+                    ' ' if i % 17 == 0 => curly.push('\u{00A0}'),
+                    c => curly.push(c),
+                }
+            }
+            curly.push_str("\r\n");
+        }
+        let speakers = |t: &str| -> Vec<(String, usize)> {
+            analyze_text(t).speakers.into_iter().map(|s| (s.name.replace('\u{2019}', "'"), s.statements.len())).collect()
+        };
+        assert_eq!(speakers(&art.text), speakers(&curly), "{}", art.id);
+    }
+}

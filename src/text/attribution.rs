@@ -177,7 +177,7 @@ pub(crate) fn sentence_acts(
             .or_else(|| {
                 // A short scare quote inside narrative stays unattributed; a quote of a
                 // sentence or more goes to the nearest act.
-                let words = quote_words(&quotes[q]);
+                let words = quote_words(ctx, a, b, q);
                 (words >= 4).then(|| {
                     acts.iter()
                         .enumerate()
@@ -211,9 +211,12 @@ pub(crate) fn sentence_acts(
     }
 }
 
-fn quote_words(q: &Quote) -> usize {
-    // Approximate: the caller only needs "a few words or more".
-    (q.end - q.start) / 6 + 1
+/// Words inside quote `q`, counted over the sentence's tokens.
+fn quote_words(ctx: &Ctx, a: usize, b: usize, q: usize) -> usize {
+    ctx.toks[a..b]
+        .iter()
+        .filter(|t| t.quote == Some(q) && t.is_word())
+        .count()
 }
 
 /// Indices of quotes whose opening mark lies in tokens `s..e`.
@@ -266,8 +269,7 @@ type Found = Option<(Act, Option<(usize, usize)>)>;
 /// Subjects, the subject's token and an optional role apposition (token range).
 type Subject = (Vec<SubjectRef>, usize, Option<(usize, usize)>);
 
-fn new_act(ctx: &Ctx, si: usize, cue: usize, subjects: Vec<SubjectRef>, subject_tok: usize) -> Act {
-    let _ = si;
+fn new_act(ctx: &Ctx, cue: usize, subjects: Vec<SubjectRef>, subject_tok: usize) -> Act {
     Act {
         cue,
         cue_text: ctx.toks[cue].text.clone(),
@@ -299,8 +301,11 @@ fn finite_cue(
     }
     if j > a && toks[j - 1].is_word() {
         let p = toks[j - 1].lower.as_str();
+        // "went on to say" is speech; "declined to say", "is expected to announce" are not.
+        let went_on =
+            p == "to" && j >= a + 3 && toks[j - 2].lower == "on" && toks[j - 3].lower == "went";
         if lx::is_negation(p)
-            || p == "to"
+            || (p == "to" && !went_on)
             || matches!(
                 p,
                 "was"
@@ -321,6 +326,12 @@ fn finite_cue(
             )
         {
             return None;
+        }
+        if went_on {
+            j -= 3;
+            while j > a && toks[j - 1].is_word() && lx::is_verb_filler(&toks[j - 1].lower) {
+                j -= 1;
+            }
         }
     }
     // "has not said": the negation may sit before the auxiliary.
@@ -374,14 +385,56 @@ fn finite_cue(
             // "..., said X" / "\"...,\" said X".
             if let Some(e) = np_right(ctx, i + 1, b) {
                 if let Some(sr) = np_subject(ctx, reg, i + 1, e) {
-                    let role = apposition_after(ctx, e, b);
-                    subject = Some((vec![sr], i + 1, role));
+                    let mut subs = vec![sr];
+                    let mut role = apposition_after(ctx, e, b);
+                    let mut tok = i + 1;
+                    // "said the report's author, Ivo Marr": the name is the speaker.
+                    if matches!(subs[0], SubjectRef::Desc(_)) && e + 1 < b && toks[e].is_punct(",")
+                    {
+                        let mut k = e + 1;
+                        while k < b && !toks[k].is_punct(",") && !toks[k].is_punct(".") {
+                            k += 1;
+                        }
+                        if let Some(names) = names_in(ctx, reg, e + 1, k) {
+                            subs = names;
+                            role = Some((i + 1, e));
+                            tok = e + 1;
+                        }
+                    }
+                    subject = Some((subs, tok, role));
                     inverted = true;
                 }
             }
         }
     }
     let (subjects, subject_tok, role) = subject?;
+    // "called a meeting", "called off the strike": convening, not speaking. "called for",
+    // "called on", "called it ...", "called the plan \"...\"" are speech.
+    if matches!(w, "called" | "calls") {
+        let next = toks.get(i + 1).map(|t| t.lower.as_str()).unwrap_or("");
+        if matches!(
+            next,
+            "a" | "an" | "off" | "up" | "in" | "back" | "out" | "time" | "home"
+        ) {
+            return None;
+        }
+        if !matches!(
+            next,
+            "for" | "on" | "upon" | "it" | "them" | "him" | "her" | "this" | "that"
+        ) {
+            // "called the plan \"reckless\"" / "called the deal a betrayal".
+            let clause_end = (i + 1..b)
+                .find(|&k| toks[k].is_punct(",") || toks[k].is_punct(";"))
+                .unwrap_or(b);
+            let evaluated = (i + 2..clause_end.min(i + 10)).any(|k| {
+                toks[k].kind == TokKind::QuoteMark
+                    || (matches!(toks[k].lower.as_str(), "a" | "an") && k > i + 2)
+            });
+            if !evaluated {
+                return None;
+            }
+        }
+    }
     // "asked not to be named" / "asked not to be identified": a condition, not speech.
     if toks.get(i + 1).is_some_and(|t| t.lower == "not")
         && toks.get(i + 2).is_some_and(|t| t.lower == "to")
@@ -389,7 +442,7 @@ fn finite_cue(
     {
         return None;
     }
-    let mut act = new_act(ctx, si, i, subjects, subject_tok);
+    let mut act = new_act(ctx, i, subjects, subject_tok);
     act.role = role;
     // Complement.
     let after = if inverted {
@@ -405,7 +458,7 @@ fn finite_cue(
     let comp = if inverted {
         Complement::None
     } else {
-        complement(ctx, i, after, b, class, w)
+        complement(ctx, after, b, class, w)
     };
     // "the deal that X said would end the war": the clause has a gap, and its subject is
     // outside this act; not a statement we can quote.
@@ -438,7 +491,7 @@ fn finite_cue(
             return None;
         }
     }
-    let weak = is_weak_cue(w);
+    let weak = lx::is_weak_cue(w);
     match comp {
         Complement::Clause(cs, ce) => {
             if weak && !(toks[cs - 1].lower == "that" || speech_object(ctx, cs, ce)) {
@@ -487,7 +540,17 @@ fn finite_cue(
         let tail_words = (k..b).any(|x| toks[x].is_word());
         let start = clause_start(ctx, a, subj_start - 1);
         if let Some(start) = start {
-            if tail_words && k < b && toks[k].is_punct(",") && !is_participle_at(ctx, k + 1) {
+            // A tail with its own cue (", although doctors warned ...") is another act, so
+            // the statement is the clause before the attribution.
+            let tail_has_cue = (k..b).any(|x| {
+                toks[x].quote.is_none() && lx::speech_verb(&toks[x].lower).is_some_and(|(_, p)| !p)
+            });
+            if tail_words
+                && !tail_has_cue
+                && k < b
+                && toks[k].is_punct(",")
+                && !is_participle_at(ctx, k + 1)
+            {
                 // Parenthetical: the whole sentence is the statement.
                 if let Some(st) = clause_statement(ctx, start, b) {
                     act.statements.push(st);
@@ -567,52 +630,6 @@ fn is_participle_at(ctx: &Ctx, k: usize) -> bool {
     ctx.toks
         .get(k)
         .is_some_and(|t| lx::speech_verb(&t.lower).is_some_and(|(_, p)| p))
-}
-
-/// Verbs that are speech only with an explicit complement ("that", a quote, a claim).
-fn is_weak_cue(w: &str) -> bool {
-    matches!(
-        w,
-        "posted"
-            | "posts"
-            | "wrote"
-            | "writes"
-            | "tweeted"
-            | "messaged"
-            | "texted"
-            | "emailed"
-            | "blogged"
-            | "continued"
-            | "observed"
-            | "indicated"
-            | "projected"
-            | "forecast"
-            | "answered"
-            | "defended"
-            | "proposed"
-            | "proposes"
-            | "protested"
-            | "objected"
-            | "rejected"
-            | "rejects"
-            | "denied"
-            | "denies"
-            | "dismissed"
-            | "dismisses"
-            | "questioned"
-            | "questions"
-            | "doubted"
-            | "endorsed"
-            | "endorses"
-            | "reported"
-            | "put"
-            | "informed"
-            | "briefed"
-            | "mentioned"
-            | "recalled"
-            | "remarked"
-            | "challenged"
-    )
 }
 
 /// An object that is itself speech ("denied the claim", "rejected the allegations").
@@ -708,15 +725,8 @@ fn is_time_word_lower(w: &str) -> bool {
         || (w.ends_with("ly") && w.len() > 4)
 }
 
-/// Find the complement of the cue at `cue`, starting the search at `k`.
-fn complement(
-    ctx: &Ctx,
-    cue: usize,
-    mut k: usize,
-    b: usize,
-    class: CueClass,
-    w: &str,
-) -> Complement {
+/// Find the complement of a cue (lowercase form `w`), starting the search at token `k`.
+fn complement(ctx: &Ctx, mut k: usize, b: usize, class: CueClass, w: &str) -> Complement {
     let toks = &ctx.toks;
     if k >= b {
         return Complement::None;
@@ -760,7 +770,7 @@ fn complement(
     // Time phrases and other adverbials before "that" or the clause.
     let mut scanned = 0;
     loop {
-        if k >= b || scanned > 20 {
+        if k >= b || scanned > 6 {
             return Complement::None;
         }
         let t = &toks[k];
@@ -789,6 +799,10 @@ fn complement(
             }
             return Complement::None;
         }
+        if t.kind == TokKind::Num {
+            // "said 1.2 million doses had arrived".
+            return clause_to_end(ctx, k, b);
+        }
         if !t.is_word() {
             return Complement::None;
         }
@@ -796,6 +810,25 @@ fn complement(
             return clause_to_end(ctx, k + 1, b);
         }
         let w0 = t.lower.as_str();
+        // "said when asked ...", "said as he left": an adverbial clause, not the content;
+        // "said nothing", "said little": silence.
+        if matches!(
+            w0,
+            "when"
+                | "while"
+                | "because"
+                | "although"
+                | "though"
+                | "as"
+                | "during"
+                | "upon"
+                | "nothing"
+                | "little"
+                | "goodbye"
+                | "grace"
+        ) {
+            return Complement::None;
+        }
         // "said at least 300 ...", "said about 40 ...": a quantity, not a phrase.
         let quantity = toks.get(k + 1).is_some_and(|n| {
             n.kind == TokKind::Num
@@ -840,15 +873,13 @@ fn complement(
                 m += 1;
             }
             k = m;
-            scanned += m - k + 1;
+            scanned += 1;
             if m >= b {
                 return Complement::None;
             }
             continue;
         }
-        // A bare clause or, for evaluative verbs, the object.
-        let _ = class;
-        let _ = cue;
+        // A bare clause.
         return clause_to_end(ctx, k, b);
     }
 }
@@ -885,10 +916,30 @@ fn clause_to_end(ctx: &Ctx, s: usize, b: usize) -> Complement {
     while k < b {
         let t = &toks[k];
         if t.quote.is_some() {
+            // A participle right after a closing quote: "... \"very fragile,\" warning ...".
+            if t.kind == TokKind::QuoteMark
+                && k > s
+                && toks[k - 1].quote == t.quote
+                && is_participle_at(ctx, k + 1)
+            {
+                k += 1;
+                break;
+            }
             k += 1;
             continue;
         }
         if t.is_punct(";") {
+            break;
+        }
+        // ", though he ..." / ", although she ...": the narrator takes over.
+        if t.is_punct(",")
+            && k + 2 < b
+            && matches!(
+                toks[k + 1].lower.as_str(),
+                "though" | "although" | "whereas"
+            )
+            && matches!(toks[k + 2].lower.as_str(), "he" | "she" | "they" | "it")
+        {
             break;
         }
         // ", adding that" / ", saying".
@@ -990,19 +1041,28 @@ fn coordinated_names(
     subs: &mut Vec<SubjectRef>,
 ) {
     let toks = &ctx.toks;
-    if !matches!(subs.first(), Some(SubjectRef::Name(_))) {
+    // "A and his wife said": the right conjunct may be any voice; names join from the left.
+    if !matches!(
+        subs.first(),
+        Some(SubjectRef::Name(_) | SubjectRef::Desc(_))
+    ) {
         return;
     }
-    for _ in 0..4 {
+    // The joiner next to the subject must be "and"; commas may only list names before it
+    // ("A, B and C said"), never join a name from a leading phrase ("In an interview with
+    // the Gazette, A said").
+    for step in 0..4 {
         let s = *first;
         if s <= a + 1 {
             return;
         }
         let joiner = &toks[s - 1];
-        if !(joiner.lower == "and" || joiner.is_punct(",")) {
+        let ok = joiner.lower == "and" || (step > 0 && joiner.is_punct(","));
+        if !ok {
             return;
         }
-        let Some(ps) = np_left(ctx, s - 1, a) else {
+        let Some(ps) = np_left(ctx, s - 1, a).filter(|&ps| !object_of_preposition(ctx, a, ps))
+        else {
             return;
         };
         match np_subject(ctx, reg, ps, s - 1) {
@@ -1389,7 +1449,9 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     if lx::is_crowd_noun(w) {
         return None;
     }
-    if lx::is_person_role(w) || (lx::is_title(w) && !lx::is_role_qualifier(w)) {
+    if (lx::is_person_role(w) || (lx::is_title(w) && !lx::is_role_qualifier(w)))
+        && !lx::is_plural_role(w)
+    {
         // Possessed roles of things ("its members") are not voices.
         return Some(SubjectRef::Desc(Desc {
             start: s,
@@ -1403,8 +1465,29 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
         let has_pp = toks[head + 1..e]
             .iter()
             .any(|t| matches!(t.lower.as_str(), "for" | "of" | "at" | "in" | "from"));
+        // Official bodies of people speak as a group even unmodified ("Prosecutors said");
+        // generic plurals ("analysts", "experts") need a qualifier.
+        let official = matches!(
+            w,
+            "prosecutors"
+                | "investigators"
+                | "officials"
+                | "authorities"
+                | "negotiators"
+                | "mediators"
+                | "diplomats"
+                | "lawmakers"
+                | "legislators"
+                | "ministers"
+                | "organisers"
+                | "organizers"
+                | "monitors"
+                | "inspectors"
+                | "regulators"
+        );
         if has_cap_mod
             || has_pp
+            || official
             || w == "sources"
             || matches!(first, "two" | "three" | "several" | "senior" | "some")
         {
@@ -1497,7 +1580,7 @@ fn participle_cue(
     let p = &toks[i - 1];
     let subjects;
     let subject_tok;
-    if p.is_punct(",") {
+    if p.is_punct(",") || p.kind == TokKind::QuoteMark {
         if let Some(last) = prev.last() {
             subjects = vec![SubjectRef::SameAsPrevious];
             subject_tok = last.subject_tok;
@@ -1509,7 +1592,10 @@ fn participle_cue(
             subjects = vec![SubjectRef::Name(mi)];
             subject_tok = reg.mentions[mi].start;
         }
-    } else if p.lower == "as" && i >= a + 3 && toks[i - 2].lower == "quoted" {
+    } else if p.lower == "as"
+        && i >= a + 3
+        && matches!(toks[i - 2].lower.as_str(), "quoted" | "cited")
+    {
         // "X was quoted as saying ...".
         let mut j = i - 2;
         while j > a
@@ -1540,8 +1626,8 @@ fn participle_cue(
     } else {
         return None;
     }
-    let mut act = new_act(ctx, si, i, subjects, subject_tok);
-    let comp = complement(ctx, i, i + 1, b, class, &toks[i].lower);
+    let mut act = new_act(ctx, i, subjects, subject_tok);
+    let comp = complement(ctx, i + 1, b, class, &toks[i].lower);
     match comp {
         Complement::Clause(cs, ce) => {
             let start = if class == CueClass::Evaluative { i } else { cs };
@@ -1582,7 +1668,7 @@ fn according_to(ctx: &Ctx, reg: &Registry, si: usize, i: usize) -> Found {
     if subjects.is_empty() {
         subjects.push(np_subject(ctx, reg, s, e)?);
     }
-    let mut act = new_act(ctx, si, i, subjects, s);
+    let mut act = new_act(ctx, i, subjects, s);
     act.cue_text = "according to".to_string();
     // The statement: the rest of the sentence, or the clause before.
     let lead = (a..i).all(|k| {
@@ -1612,6 +1698,10 @@ fn according_to(ctx: &Ctx, reg: &Registry, si: usize, i: usize) -> Found {
             act.statements.push(st);
             return Some((act, Some((k, b))));
         }
+    } else if i > a && toks[i - 1].kind == TokKind::QuoteMark {
+        // "\"...,\" according to X": the quote is the statement.
+        act.open = true;
+        return Some((act, None));
     } else if i > a && toks[i - 1].is_punct(",") {
         if let Some(start) = clause_start(ctx, a, i - 1) {
             if let Some(st) = clause_statement(ctx, start, i - 1) {

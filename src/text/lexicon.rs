@@ -57,7 +57,7 @@ pub(crate) fn speech_verb(w: &str) -> Option<(CueClass, bool)> {
     use CueClass::*;
     static SAY: LazyLock<HashSet<&str>> = LazyLock::new(|| {
         words(
-            "said says say told tells added adds wrote writes posted posts tweeted stated states \
+            "ruled said says say told tells added adds wrote writes posted posts tweeted stated states \
          argue warn insist maintain contend predict estimate \
          announced announces argued argues claimed claims confirmed confirms insisted insists \
          warned warns noted notes explained explains replied replies answered responded \
@@ -113,6 +113,21 @@ pub(crate) fn speech_verb(w: &str) -> Option<(CueClass, bool)> {
     }
 }
 
+/// Verbs that are speech only with an explicit complement ("that", a quote, a claim) or
+/// right after a quote: "posted a video", "rejected the bill", "continued" are not.
+pub(crate) fn is_weak_cue(w: &str) -> bool {
+    static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+        words(
+            "ruled rules posted posts wrote writes tweeted messaged texted emailed blogged continued \
+         observed indicated projected forecast answered defended proposed proposes \
+         protested objected rejected rejects dismissed dismisses questioned questions \
+         doubted endorsed endorses reported put informed briefed mentioned recalled \
+         remarked challenged",
+        )
+    });
+    SET.contains(w)
+}
+
 /// Present-tense cue forms that are just as often nouns ("the claims", "calls for").
 pub(crate) fn is_noun_ambiguous_cue(w: &str) -> bool {
     {
@@ -132,7 +147,7 @@ pub(crate) fn is_noun_ambiguous_cue(w: &str) -> bool {
 pub(crate) fn is_title(w: &str) -> bool {
     static T: LazyLock<HashSet<&str>> = LazyLock::new(|| {
         words(
-            "president prime minister ministers senator sen rep representative congressman \
+            "president prime minister senator sen rep representative congressman \
          congresswoman governor gov mayor councillor councilor councilman councilwoman \
          alderman bishop archbishop cardinal pope father rev reverend rabbi imam sheikh \
          pastor general gen admiral adm colonel col major maj captain capt lieutenant lt \
@@ -180,6 +195,51 @@ pub(crate) fn title_gender(w: &str) -> Option<super::mentions::Gender> {
         | "policewoman" | "wife" | "daughter" | "aunt" | "grandmother" | "woman" | "girl"
         | "mother" | "herself" | "widow" | "actress" | "waitress" => Some(Female),
         _ => None,
+    }
+}
+
+/// Gender of a common first name, when the name is well known to be one or the other.
+/// Names absent from these lists tell nothing (they are never guessed from spelling).
+pub(crate) fn first_name_gender(w: &str) -> Option<super::mentions::Gender> {
+    use super::mentions::Gender::*;
+    static FEMALE: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+        words(
+            "anna ana anne annie maria mary marie sara sarah elena helena ilse ingrid greta \
+         petra eva olga irina natalia natasha sofia sophie julia julie laura lena lina \
+         nora emma hanna hannah leonie clara claire karin katarina katrin kristina \
+         christina agnieszka beatrix birgit brigitte bridget camille carla carmen \
+         catherine caroline charlotte chloe daniela diana dina dinara edda elisa elise \
+         elizabeth ella emily emilia fatima farah gwen hana hilde ida ines irene isabel \
+         jana jane jennifer jessica joanna johanna josephine judith karen kate katie \
+         klara leila lejla linda lisa lorena lucia luisa lucy magda margaret maja marta \
+         martina mei mia michelle miriam monika nadia naomi nina paula priya rachel \
+         rebecca rosa ruth sabine sandra simone sigrid silvia sonia susan svetlana \
+         tanya tatiana teresa ursula valentina vera veronika vesna victoria yara yasmin \
+         zainab zeynep zofia amina ayesha aisha mariam gulnara sunniva mateja mirela \
+         hanne astrid freya solveig ragnhild aino liv maren",
+        )
+    });
+    static MALE: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+        words(
+            "john james david michael peter paul mark thomas tomas tom daniel anders \
+         lars erik karl carl hans jan jonas johan josef joseph luca lucas marco mario \
+         martin matteo max maxim mikhail nikolai oskar oscar pavel piotr pieter piet \
+         robert ruben rustam samuel sergei stefan stephen steve sven tobias viktor \
+         vladimir william yusuf ahmed ali omar hassan ibrahim idris ilya ivan ivo \
+         jorge jose juan kwame emeka olu ravi farid gareth henrik harald harlan \
+         marcus mateo miro anton andrei alexander aleksander aziz bram dario elias \
+         emmanuel felix frank george gregor hugo igor jack jacob jens klaus kofi leon \
+         lionel ludwig malik markus matthias mehmet nils olaf otto patrick philip \
+         radu rafael richard roman rolf samir simon theo tim victor walter wolfgang \
+         yuri anselm tevita keld gunnar bjorn knut magnus",
+        )
+    });
+    if FEMALE.contains(w) {
+        Some(Female)
+    } else if MALE.contains(w) {
+        Some(Male)
+    } else {
+        None
     }
 }
 

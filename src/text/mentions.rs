@@ -308,18 +308,45 @@ impl Registry {
             (Some(a), Some(b)) => a == b,
             _ => true,
         };
+        // Bounded: the most recently added namesakes are the ones a surname refers to.
         let before = ids
             .iter()
+            .rev()
+            .take(64)
             .filter(ok)
             .filter(|&&id| self.entities[id].first_tok < tok)
             .max_by_key(|&&id| self.last_seen[id].min(tok));
-        before.or_else(|| ids.iter().find(ok)).copied()
+        before.or_else(|| ids.iter().take(64).find(ok)).copied()
+    }
+
+    /// A person known so far only by surname (and maybe an honorific) whose surname and
+    /// gender fit the full name `tokens`.
+    pub fn surname_only_person(&self, tokens: &[String], gender: Option<Gender>) -> Option<usize> {
+        let ids = self.by_surname.get(tokens.last()?)?;
+        ids.iter().rev().take(64).copied().find(|&id| {
+            let e = &self.entities[id];
+            e.tokens.len() == 1
+                && match (gender, e.gender) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+        })
+    }
+
+    /// Give a surname-only person their full name.
+    pub fn upgrade_name(&mut self, id: usize, tokens: Vec<String>, name: String) {
+        self.by_full.insert(tokens.join(" "), id);
+        let e = &mut self.entities[id];
+        e.tokens = tokens;
+        e.name = name;
     }
 
     /// The organisation whose name contains this word (most recent first).
     pub fn org_by_token(&self, w: &str, tok: usize) -> Option<usize> {
         let ids = self.by_org_token.get(w)?;
         ids.iter()
+            .rev()
+            .take(64)
             .filter(|&&id| self.entities[id].first_tok <= tok)
             .max_by_key(|&&id| self.last_seen[id])
             .copied()
@@ -579,7 +606,8 @@ fn classify_and_link(
     // ("Ukrainian President Volodymyr Zelenskyy", "Trade Minister Farid Haddad").
     let mut title_end = 0; // index into `words` of the first name word
     for (wi, w) in lows.iter().enumerate() {
-        if wi + 1 < lows.len() && lx::is_title(w.trim_end_matches('.')) {
+        let w = w.trim_end_matches('.');
+        if wi + 1 < lows.len() && (lx::is_title(w) || lx::is_person_role(w)) {
             title_end = wi + 1;
         }
     }
@@ -611,6 +639,28 @@ fn classify_and_link(
                     .is_some_and(|n| matches!(n.lower.as_str(), "of" | "for"))
         });
     let seat = lx::is_seat_of_power(&lows);
+    // "The company, Dorn Steel," / "Dorn Steel, the steelmaker that ...": an apposition
+    // headed by an organisation noun makes the name an organisation.
+    let appos_org = (run.start > sa + 1
+        && toks[run.start - 1].is_punct(",")
+        && np_left(ctx, run.start - 1, sa).is_some()
+        && {
+            let h = &toks[run.start - 2];
+            h.is_word() && !h.is_cap() && lx::is_org_noun(&h.lower) && !lx::is_person_role(&h.lower)
+        })
+        || (run.end + 2 < sb
+            && toks[run.end].is_punct(",")
+            && matches!(toks[run.end + 1].lower.as_str(), "the" | "a" | "an")
+            && (run.end + 2..(run.end + 5).min(sb))
+                .take_while(|&k| toks[k].is_word() && !lx::is_person_role(&toks[k].lower))
+                .any(|k| !toks[k].is_cap() && lx::is_org_noun(&toks[k].lower)));
+    // "the consumer group Shoppers' Council", "fans' group Supporters United": a name
+    // right after an organisation noun names that organisation.
+    let named_org = run.start > sa
+        && toks[run.start - 1].is_word()
+        && !toks[run.start - 1].is_cap()
+        && lx::is_org_noun(&toks[run.start - 1].lower)
+        && !lx::is_person_role(&toks[run.start - 1].lower);
     let place = lx::is_place_word(last)
         || matches!(
             lows.first().copied(),
@@ -623,7 +673,7 @@ fn classify_and_link(
         NameClass::Other
     } else if (followed_by_role || followed_by_org) && !has_title {
         NameClass::Modifier
-    } else if seat || org_head {
+    } else if seat || org_head || ((named_org || appos_org) && !has_title) {
         NameClass::Org
     } else if place && !personal_title {
         NameClass::Place
@@ -690,6 +740,12 @@ fn classify_and_link(
             let id = if nt.len() >= 2 {
                 match reg.by_name(&nt.join(" ")) {
                     Some(id) => Some(id),
+                    // "Mr. Varga" first, "Ilse Varga" later: one person, now fully named.
+                    None if reg.surname_only_person(&nt, gender).is_some() => {
+                        let id = reg.surname_only_person(&nt, gender).expect("checked above");
+                        reg.upgrade_name(id, nt.clone(), tokens_text(ctx, name_start, run.end));
+                        Some(id)
+                    }
                     None => {
                         let mut e = Entity::new(
                             SpeakerKind::Person,
@@ -718,7 +774,11 @@ fn classify_and_link(
             if let Some(id) = id {
                 let e = reg.entity_mut(id);
                 if e.gender.is_none() {
-                    e.gender = gender;
+                    e.gender = gender.or_else(|| {
+                        (e.tokens.len() >= 2)
+                            .then(|| lx::first_name_gender(&e.tokens[0]))
+                            .flatten()
+                    });
                 }
                 if e.honorific.is_none() {
                     e.honorific = honorific;
@@ -890,7 +950,7 @@ fn attach_roles(
                 {
                     re += 1;
                 }
-                if let Some(role) = role_from_tokens(ctx, s, re) {
+                if let Some(role) = role_from_apposition(ctx, s, re) {
                     reg.entity_mut(id).add_role(role);
                 }
                 if toks[s..e].iter().any(|t| t.lower == "herself") {
@@ -916,11 +976,26 @@ fn attach_roles(
 /// Build a role from tokens `s..e` ("the environment minister of Nordhavn",
 /// "Calmira's navy chief", "Ukrainian President"). None if no role noun is found.
 pub(crate) fn role_from_tokens(ctx: &Ctx, s: usize, e: usize) -> Option<Role> {
+    role_from(ctx, s, e, false)
+}
+
+/// Like [`role_from_tokens`], for a phrase set off next to a name ("X, an epidemiologist
+/// at Y,"), where an article plus an unknown noun is still a role.
+pub(crate) fn role_from_apposition(ctx: &Ctx, s: usize, e: usize) -> Option<Role> {
+    role_from(ctx, s, e, true)
+}
+
+fn role_from(ctx: &Ctx, s: usize, e: usize, unknown_head: bool) -> Option<Role> {
     let toks = &ctx.toks;
     if s >= e {
         return None;
     }
     let mut s = s;
+    let had_article = toks[s].is_word()
+        && matches!(
+            toks[s].lower.as_str(),
+            "a" | "an" | "the" | "his" | "her" | "its" | "their"
+        );
     while s < e && toks[s].is_word() && lx::is_determiner(&toks[s].lower) {
         s += 1;
     }
@@ -961,6 +1036,22 @@ pub(crate) fn role_from_tokens(ctx: &Ctx, s: usize, e: usize) -> Option<Role> {
             )
         {
             head_idx = Some(h - 1);
+        }
+    }
+    // An apposition names a role the lexicon may not know ("an epidemiologist at ..."):
+    // its last lowercase noun before any connector is the head.
+    if unknown_head && head_idx.is_none() && cut > s {
+        let k = cut - 1;
+        let t = &toks[k];
+        if had_article
+            && t.is_word()
+            && !t.is_cap()
+            && !lx::is_function_word(&t.lower)
+            && !lx::is_org_noun(&t.lower)
+            && !lx::is_document_noun(&t.lower)
+            && lx::speech_verb(&t.lower).is_none()
+        {
+            head_idx = Some(k);
         }
     }
     let h = head_idx?;

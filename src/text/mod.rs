@@ -1,7 +1,26 @@
 //! Text → sentences → quotes and speakers. Pure and synchronous: no models, no I/O.
 //!
 //! Offsets everywhere in this module are character (Unicode scalar) offsets into the
-//! original input, end exclusive.
+//! original input, end exclusive: `text.chars().skip(start).take(end - start)` is the
+//! reported text.
+//!
+//! ## Layout: one file per stage, in data-flow order
+//!
+//! - `normalize`: the original text → a working copy (straight quotes, plain spaces,
+//!   `\n` line ends) with a map back to original character offsets.
+//! - `sentences`: paragraphs (blank lines, or lines when there are none) and sentences
+//!   (abbreviations, initials, decimals, quotes that span sentences).
+//! - `quotes`: quotation-mark pairs per paragraph, including quotes that run over
+//!   several paragraphs. Found before sentences so no sentence ends inside a quote.
+//! - `tokens`: words, possessives, quote marks and punctuation with their spans.
+//! - `mentions`: capitalised names, titles and roles → the entity registry.
+//! - `attribution`: per sentence, speech acts: cue, unresolved subject, statement.
+//! - `resolve`: subjects (names, pronouns, descriptions) → entities; entities with
+//!   statements → [`Speaker`]s with their mentions.
+//! - `lexicon`: the word lists all of the above share.
+//!
+//! The rules are lexicons plus patterns written for news English in general; the dev
+//! corpus measures them (`tests/text_dev.rs`), it does not tune them.
 
 mod attribution;
 mod lexicon;

@@ -66,15 +66,11 @@ pub(crate) fn find_quotes(doc: &Doc, paragraphs: &[(usize, usize)]) -> Vec<Quote
                         open = Some(i);
                     }
                 }
+                // An opening curly mark while open: the earlier one was stray.
+                Some(_) if dir == QuoteDir::Open => open = Some(i),
                 Some(o) => {
-                    if dir == QuoteDir::Open {
-                        // An opening curly mark while open: the earlier one was stray.
-                        open = Some(i);
-                        let _ = o;
-                    } else {
-                        push(doc, &mut out, o, Some(i), pe, pi);
-                        open = None;
-                    }
+                    push(doc, &mut out, o, Some(i), pe, pi);
+                    open = None;
                 }
             }
         }

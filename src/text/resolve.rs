@@ -26,7 +26,8 @@ use std::collections::{HashMap, HashSet};
 use super::attribution::{Desc, DescKind, SentenceActs, SubjectRef};
 use super::lexicon as lx;
 use super::mentions::{
-    role_from_tokens, tokens_text, Ctx, Entity, Gender, NameClass, Registry, Role,
+    role_from_apposition, role_from_tokens, tokens_text, Ctx, Entity, Gender, NameClass, Registry,
+    Role,
 };
 use super::normalize::Doc;
 use super::{Speaker, Statement};
@@ -55,6 +56,8 @@ struct Resolver<'c, 'r> {
     reg: &'r mut Registry,
     events: Vec<Ev>,
     statements: HashMap<usize, Vec<Attached>>,
+    /// (entity, start, end) of every attached statement, to drop duplicates in O(1).
+    attached_spans: HashSet<(usize, usize, usize)>,
     /// Description spans resolved to entities (working chars).
     desc_mentions: Vec<(usize, (usize, usize))>,
     /// Who each quote was given to.
@@ -73,6 +76,7 @@ pub(crate) fn resolve(
         reg,
         events: Vec::new(),
         statements: HashMap::new(),
+        attached_spans: HashSet::new(),
         desc_mentions: Vec::new(),
         quote_owner: HashMap::new(),
     };
@@ -130,7 +134,7 @@ impl Resolver<'_, '_> {
                     continue;
                 }
                 if let Some((rs, re)) = act.role {
-                    if let Some(role) = role_from_tokens(ctx, rs, re) {
+                    if let Some(role) = role_from_apposition(ctx, rs, re) {
                         for &id in &ids {
                             if self.reg.entity(id).kind == SpeakerKind::Person {
                                 self.reg.entity_mut(id).add_role(role.clone());
@@ -244,7 +248,11 @@ impl Resolver<'_, '_> {
                 && all[si].quote_only
             {
                 let ps = si - 1;
-                let speakers = all[ps].acts.iter().filter(|a| !a.statements.is_empty()).count();
+                let speakers = all[ps]
+                    .acts
+                    .iter()
+                    .filter(|a| !a.statements.is_empty())
+                    .count();
                 if speakers == 1 {
                     owner = last_speaker[ps].clone();
                 }
@@ -272,10 +280,10 @@ impl Resolver<'_, '_> {
         cue: &str,
         sentence: usize,
     ) {
-        let list = self.statements.entry(entity).or_default();
-        if list.iter().any(|s| s.start == start && s.end == end) {
+        if !self.attached_spans.insert((entity, start, end)) {
             return;
         }
+        let list = self.statements.entry(entity).or_default();
         list.push(Attached {
             start,
             end,
@@ -378,6 +386,19 @@ impl Resolver<'_, '_> {
         Some(id)
     }
 
+    /// Entities mentioned recently before token `tok`, most recent first (bounded, so that
+    /// resolving a description never scans the whole article).
+    fn recent_entities(&self, tok: usize) -> Vec<usize> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for ev in self.events.iter().rev().take(600) {
+            if ev.tok < tok && seen.insert(ev.entity) {
+                out.push(ev.entity);
+            }
+        }
+        out
+    }
+
     /// The most recent event position of each candidate, before token `tok`.
     fn most_recent(&self, cands: &[usize], tok: usize) -> Option<usize> {
         for ev in self.events.iter().rev().take(2000) {
@@ -395,7 +416,16 @@ impl Resolver<'_, '_> {
         let ctx = self.ctx;
         let span = (ctx.toks[d.start].start, ctx.toks[d.end - 1].end);
         let text = tokens_text(ctx, d.start, d.end);
-        let name = lower_article(&text);
+        // A description keeps its words; only a capital that is there because the
+        // sentence starts with it goes ("Officials in Dunmark" → "officials in Dunmark").
+        let name = if ctx.at_clause_start(d.start) && ctx.is_common_capital(d.start) {
+            let mut c = text.chars();
+            c.next()
+                .map(|f| f.to_lowercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        } else {
+            lower_article(&text)
+        };
         let head = ctx.toks[d.head].lower.clone();
         match d.kind {
             DescKind::Person if d.indefinite => {
@@ -488,7 +518,8 @@ impl Resolver<'_, '_> {
             .filter(|q| lx::is_role_qualifier(q))
             .collect();
         let mut cands = Vec::new();
-        for (id, e) in reg.entities.iter().enumerate() {
+        for id in self.recent_entities(tok) {
+            let e = reg.entity(id);
             if e.first_tok >= tok || !matches!(e.kind, SpeakerKind::Person | SpeakerKind::Anonymous)
             {
                 continue;
@@ -575,7 +606,8 @@ impl Resolver<'_, '_> {
     fn resolve_org_desc(&self, head: &str, places: &[String], tok: usize) -> Option<usize> {
         let reg = &*self.reg;
         let mut cands = Vec::new();
-        for (id, e) in reg.entities.iter().enumerate() {
+        for id in self.recent_entities(tok) {
+            let e = reg.entity(id);
             if e.first_tok >= tok || e.kind != SpeakerKind::Organization {
                 continue;
             }
@@ -743,9 +775,38 @@ impl Resolver<'_, '_> {
                     }
                 })
                 .collect();
+            // The stated role; a rank or honorific only when nothing else is known.
+            let rank = |r: &&Role| {
+                matches!(
+                    r.head.as_str(),
+                    "general"
+                        | "colonel"
+                        | "admiral"
+                        | "captain"
+                        | "major"
+                        | "lieutenant"
+                        | "sergeant"
+                        | "corporal"
+                        | "brigadier"
+                        | "marshal"
+                        | "dr"
+                        | "doctor"
+                        | "prof"
+                        | "professor"
+                        | "mr"
+                        | "mrs"
+                        | "ms"
+                        | "sir"
+                        | "dame"
+                        | "lord"
+                        | "lady"
+                ) && r.text.split_whitespace().count() == 1
+            };
             let role = e
                 .roles
-                .first()
+                .iter()
+                .find(|r| !rank(r))
+                .or(e.roles.first())
                 .map(|r| r.text.clone())
                 .filter(|t| !t.is_empty());
             out.push(Speaker {
