@@ -19,9 +19,11 @@
 //! - Shells: [`cli`] (the `parley` binary), [`server`] (HTTP), [`batch`] (archives).
 //! - [`error`]: one error enum, variants named by cause.
 
+pub mod batch;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod model;
 pub mod report;
 pub mod server;
