@@ -23,6 +23,9 @@ Examples:
   cat article.txt | parley analyze - --summary-mode abstractive
   parley models pull                  # fetch and verify the default models
   parley models list
+  parley serve --addr 127.0.0.1:8080  # HTTP API + web page
+  parley batch archive.jsonl.gz --output reports.jsonl --resume
+  parley batch crawl.warc.gz --shard 0/4 --output shard0.jsonl
   parley eval data/dev --json eval.json";
 
 /// Summaries and speaker stance for news articles.
@@ -72,6 +75,28 @@ pub enum Command {
     /// Fetch, verify and list models.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// Serve the HTTP API and the web page.
+    Serve(ServeCliArgs),
+    /// Score whole archives (JSON Lines, folders, tar, WARC), one report per article.
+    Batch(BatchCliArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeCliArgs {
+    #[command(flatten)]
+    pub serve: crate::server::ServeArgs,
+    /// How stance is scored: classifier (trained, default), prototype (zero-shot baseline), llm.
+    #[arg(long, default_value = "classifier", value_parser = parse_stance_method)]
+    pub stance_method: StanceMethod,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchCliArgs {
+    #[command(flatten)]
+    pub batch: crate::batch::BatchArgs,
+    /// How stance is scored: classifier (trained, default), prototype (zero-shot baseline), llm.
+    #[arg(long, default_value = "classifier", value_parser = parse_stance_method)]
+    pub stance_method: StanceMethod,
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,6 +222,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Analyze(args) => analyze(&cli.global, args),
         Command::Models(cmd) => models(&cli.global, cmd),
+        Command::Serve(args) => serve(&cli.global, args),
+        Command::Batch(args) => batch(&cli.global, args),
     }
 }
 
@@ -420,4 +447,52 @@ fn write_stdout(s: &str) -> Result<()> {
         .write_all(s.as_bytes())
         .and_then(|_| stdout.flush())
         .map_err(|e| Error::io("writing to standard output", e))
+}
+
+fn serve(global: &GlobalArgs, args: ServeCliArgs) -> Result<ExitCode> {
+    let mut config = global.engine_config();
+    config.stance_method = args.stance_method;
+    let serve_config = crate::server::ServeConfig::from(args.serve);
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Error::io("starting the async runtime", e))?;
+    runtime.block_on(crate::server::run(
+        serve_config,
+        move || Engine::load(&config).map(std::sync::Arc::new),
+        crate::server::shutdown_signal(),
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn batch(global: &GlobalArgs, args: BatchCliArgs) -> Result<ExitCode> {
+    let mut config = global.engine_config();
+    config.stance_method = args.stance_method;
+    config.max_text_chars = args.batch.max_text_chars;
+    let batch_config = crate::batch::BatchConfig::try_from(args.batch)?;
+    batch_config.validate()?;
+    let engine = Engine::load(&config)?;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    install_stop_handler(stop.clone());
+    let summary = crate::batch::run(&batch_config, &engine, &stop)?;
+    Ok(ExitCode::from(summary.exit_code().clamp(0, 255) as u8))
+}
+
+/// Ctrl-C / SIGTERM set `stop`; the batch runner finishes the rows in flight, flushes
+/// and returns. A second signal is left to the default handler only after the flag is set.
+fn install_stop_handler(stop: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    let spawned = std::thread::Builder::new()
+        .name("parley-signals".into())
+        .spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(crate::server::shutdown_signal());
+            tracing::warn!("stopping: finishing the rows in flight");
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("no Ctrl-C handler: {e}");
+    }
 }

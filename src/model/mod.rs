@@ -15,3 +15,8 @@ pub trait Embedder: Send + Sync {
     /// The model's name, for the report.
     fn name(&self) -> &str;
 }
+
+pub mod device;
+pub mod encoder;
+pub mod generator;
+pub mod gguf_tokenizer;

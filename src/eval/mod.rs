@@ -1,0 +1,3 @@
+//! Evaluation against the annotated corpus (`parley eval`).
+
+pub mod summary;
