@@ -473,6 +473,7 @@ pub fn run(cfg: &BatchConfig, engine: &Engine, stop: &AtomicBool) -> Result<Batc
         abort.store(true, Ordering::SeqCst);
     };
     let finished = AtomicBool::new(false);
+    let starved = AtomicBool::new(false);
     let total = Arc::new(AtomicU64::new(0));
     let mode = match cfg.progress {
         ProgressMode::Auto if std::io::stderr().is_terminal() => ProgressMode::Bar,
@@ -501,6 +502,7 @@ pub fn run(cfg: &BatchConfig, engine: &Engine, stop: &AtomicBool) -> Result<Batc
             stop,
             abort: &abort,
             closed: false,
+            starved: &starved,
             stats: &stats,
         };
         let inputs = &cfg.inputs;
@@ -546,12 +548,16 @@ pub fn run(cfg: &BatchConfig, engine: &Engine, stop: &AtomicBool) -> Result<Batc
         // Model stage.
         let batch_docs = cfg.batch_docs;
         let abort_ref = &abort;
+        let starved_ref = &starved;
         std::thread::Builder::new()
             .name("batch-model".into())
             .spawn_scoped(s, move || {
-                model_stage(
-                    ready_rx, done_tx, engine, batch_docs, stop, abort_ref, fail_ref,
-                )
+                let flags = Flags {
+                    stop,
+                    abort: abort_ref,
+                    starved: starved_ref,
+                };
+                model_stage(ready_rx, done_tx, engine, batch_docs, flags, fail_ref)
             })
             .expect("spawning a thread");
 
@@ -643,6 +649,9 @@ struct RunSink<'a> {
     abort: &'a AtomicBool,
     /// Downstream has gone away.
     closed: bool,
+    /// Set while the reader waits for a window slot (the model stage then stops waiting
+    /// to fill a group: what it holds is all that can come).
+    starved: &'a AtomicBool,
     stats: &'a Stats,
 }
 
@@ -673,13 +682,17 @@ impl input::Sink for RunSink<'_> {
             }
             match self.slot_tx.try_send(()) {
                 Ok(()) => break,
-                Err(TrySendError::Full(())) => std::thread::sleep(Duration::from_millis(5)),
+                Err(TrySendError::Full(())) => {
+                    self.starved.store(true, Ordering::Relaxed);
+                    std::thread::sleep(Duration::from_millis(2));
+                }
                 Err(TrySendError::Disconnected(())) => {
                     self.closed = true;
                     return;
                 }
             }
         }
+        self.starved.store(false, Ordering::Relaxed);
         self.seen.insert(shard::id_digest(&record.id));
         let item = Item {
             seq: self.next_seq,
@@ -777,18 +790,30 @@ fn error_row(seq: u64, id: &str, source: &str, e: &RowError) -> Row {
     }
 }
 
+/// The run's shared flags, as the model stage sees them.
+struct Flags<'a> {
+    stop: &'a AtomicBool,
+    abort: &'a AtomicBool,
+    starved: &'a AtomicBool,
+}
+
 /// Gather requests into groups of `batch_docs` and score them. Error rows pass straight
-/// through. A partial group is scored once the input pauses for 100 ms (a slow stdin
-/// producer, or a window full of error rows waiting behind it).
+/// through. A partial group is scored when nothing more can come soon: the reader is
+/// waiting for a window slot (the window is full of rows queued behind this group), or
+/// the input has paused for 100 ms (a slow stdin producer).
 fn model_stage(
     rx: Receiver<Ready>,
     tx: SyncSender<Vec<Row>>,
     engine: &Engine,
     batch_docs: usize,
-    stop: &AtomicBool,
-    abort: &AtomicBool,
+    flags: Flags<'_>,
     fail: &(dyn Fn(Error) + Sync),
 ) {
+    let Flags {
+        stop,
+        abort,
+        starved,
+    } = flags;
     let mut group: Vec<Ready> = Vec::with_capacity(batch_docs);
     let mut open = true;
     while open || !group.is_empty() {
@@ -803,12 +828,18 @@ fn model_stage(
                 }
             }
         } else {
-            match rx.recv_timeout(Duration::from_millis(100)) {
-                Ok(r) => Some(r),
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => {
-                    open = false;
-                    None
+            let waiting = Instant::now();
+            loop {
+                match rx.recv_timeout(Duration::from_millis(2)) {
+                    Ok(r) => break Some(r),
+                    Err(RecvTimeoutError::Timeout)
+                        if !starved.load(Ordering::Relaxed)
+                            && waiting.elapsed() < Duration::from_millis(100) => {}
+                    Err(RecvTimeoutError::Timeout) => break None,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        open = false;
+                        break None;
+                    }
                 }
             }
         };
