@@ -20,16 +20,18 @@
 //! - [`eval`]: scoring against the annotated corpus (speaker matching, P/R/F1).
 //! - [`error`]: one error enum, variants named by cause.
 
+pub mod batch;
 pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod model;
 pub mod report;
+pub mod server;
 pub mod stance;
 pub mod summary;
 pub mod text;
 
-pub use engine::{AnalyzeRequest, Engine, EngineConfig};
+pub use engine::{AnalyzeRequest, Engine, EngineConfig, StanceMethod};
 pub use error::{Error, Result};
 pub use report::Report;

@@ -2,6 +2,10 @@
 //! and the runtimes behind small traits, one per capability. Nothing outside this module
 //! touches candle, tokenizers or hf-hub directly.
 
+pub mod catalog;
+pub mod source;
+pub mod store;
+
 use crate::Result;
 
 /// Sentence embeddings (L2-normalised), for salience, similarity and prototypes.
@@ -11,3 +15,8 @@ pub trait Embedder: Send + Sync {
     /// The model's name, for the report.
     fn name(&self) -> &str;
 }
+
+pub mod device;
+pub mod encoder;
+pub mod generator;
+pub mod gguf_tokenizer;

@@ -1,0 +1,194 @@
+//! The stance line: one sentence built from the speaker results by a fixed template,
+//! faithful by construction (names and roles come from the text stage, positions from
+//! the stance stage). Example: "Ilse Varga favours a ceasefire; Tomas Ruelle and Petra
+//! Lindqvist oppose it; Daniel Achterberg is neutral."
+//!
+//! Rules: speakers who take a side come first, strongest first; at most [`MAX_NAMES`]
+//! names; the rest are counted per position ("two others oppose it", "others are
+//! neutral"). A weak position (|score| below [`WEAK_SCORE`]) is phrased "backs it
+//! conditionally" / "is wary of it". No line when nobody takes a side.
+
+use crate::report::{Origin, Span, SpeakerReport, StanceLabel, SummarySentence};
+
+/// Most names in the line.
+pub const MAX_NAMES: usize = 4;
+/// Below this |score| a favor/against position reads as qualified (strength 1).
+pub const WEAK_SCORE: f32 = 0.5;
+
+/// A position as the line phrases it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Position {
+    Favours,
+    BacksConditionally,
+    Opposes,
+    IsWary,
+    Neutral,
+}
+
+impl Position {
+    fn of(s: &SpeakerReport) -> Position {
+        let weak = s.stance.score.abs() < WEAK_SCORE;
+        match (s.stance.label, weak) {
+            (StanceLabel::Favor, false) => Position::Favours,
+            (StanceLabel::Favor, true) => Position::BacksConditionally,
+            (StanceLabel::Against, false) => Position::Opposes,
+            (StanceLabel::Against, true) => Position::IsWary,
+            (StanceLabel::Neutral, _) => Position::Neutral,
+        }
+    }
+
+    /// The predicate; `object` is the target on first use, "it" after.
+    fn predicate(self, plural: bool, object: &str) -> String {
+        match (self, plural) {
+            (Position::Favours, false) => format!("favours {object}"),
+            (Position::Favours, true) => format!("favour {object}"),
+            (Position::BacksConditionally, false) => format!("backs {object} conditionally"),
+            (Position::BacksConditionally, true) => format!("back {object} conditionally"),
+            (Position::Opposes, false) => format!("opposes {object}"),
+            (Position::Opposes, true) => format!("oppose {object}"),
+            (Position::IsWary, false) => format!("is wary of {object}"),
+            (Position::IsWary, true) => format!("are wary of {object}"),
+            (Position::Neutral, false) => "is neutral".to_string(),
+            (Position::Neutral, true) => "are neutral".to_string(),
+        }
+    }
+}
+
+/// How strongly a speaker holds their position, for ordering.
+fn strength(s: &SpeakerReport) -> f32 {
+    match s.stance.label {
+        StanceLabel::Neutral => 0.0,
+        _ => s.stance.score.abs() * s.stance.confidence.max(0.01),
+    }
+}
+
+fn count_word(n: usize) -> String {
+    const WORDS: [&str; 11] = [
+        "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    WORDS
+        .get(n)
+        .map_or_else(|| n.to_string(), |w| (*w).to_string())
+}
+
+fn join_names(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn capitalise_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The stance line for these speakers, or `None` when nobody takes a side on `target`.
+/// Support: the spans of the named speakers' statements that carry their position.
+pub fn stance_line(speakers: &[SpeakerReport], target: &str) -> Option<SummarySentence> {
+    let target = target.trim();
+    if target.is_empty()
+        || !speakers
+            .iter()
+            .any(|s| Position::of(s) != Position::Neutral)
+    {
+        return None;
+    }
+    // Sides first (strongest first), then neutral speakers in the article's order.
+    let mut order: Vec<usize> = (0..speakers.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (sa, sb) = (&speakers[a], &speakers[b]);
+        let neutral = |s: &SpeakerReport| Position::of(s) == Position::Neutral;
+        neutral(sa)
+            .cmp(&neutral(sb))
+            .then(strength(sb).total_cmp(&strength(sa)))
+            .then(first_mention(sa).cmp(&first_mention(sb)))
+    });
+    let (named, rest) = order.split_at(order.len().min(MAX_NAMES));
+
+    // Group the named speakers by position, groups in order of their strongest member.
+    let mut groups: Vec<(Position, Vec<&str>)> = Vec::new();
+    for &i in named {
+        let p = Position::of(&speakers[i]);
+        match groups.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, names)) => names.push(speakers[i].name.trim()),
+            None => groups.push((p, vec![speakers[i].name.trim()])),
+        }
+    }
+    let mut clauses: Vec<String> = Vec::new();
+    let mut target_used = false;
+    let mut object = |p: Position| -> String {
+        if p == Position::Neutral {
+            return String::new();
+        }
+        if target_used {
+            "it".to_string()
+        } else {
+            target_used = true;
+            target.to_string()
+        }
+    };
+    for (p, names) in &groups {
+        let obj = object(*p);
+        clauses.push(format!(
+            "{} {}",
+            join_names(names),
+            p.predicate(names.len() > 1, &obj)
+        ));
+    }
+    // Count the unnamed by position.
+    let mut counts: Vec<(Position, usize)> = Vec::new();
+    for &i in rest {
+        let p = Position::of(&speakers[i]);
+        match counts.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((p, 1)),
+        }
+    }
+    counts.sort();
+    for (p, n) in counts {
+        let obj = object(p);
+        let subject = match (p, n) {
+            (_, 1) => "one other".to_string(),
+            (Position::Neutral, _) => "others".to_string(),
+            _ => format!("{} others", count_word(n)),
+        };
+        clauses.push(format!("{subject} {}", p.predicate(n > 1, &obj)));
+    }
+    let text = format!("{}.", capitalise_first(&clauses.join("; ")));
+
+    let mut support: Vec<Span> = named
+        .iter()
+        .flat_map(|&i| {
+            let s = &speakers[i];
+            let label = s.stance.label;
+            s.statements
+                .iter()
+                .filter(move |st| st.stance.label == label)
+                .map(|st| Span {
+                    start: st.start,
+                    end: st.end,
+                })
+        })
+        .collect();
+    support.sort_by_key(|s| (s.start, s.end));
+    support.dedup();
+    Some(SummarySentence {
+        text,
+        origin: Origin::Template,
+        support,
+    })
+}
+
+fn first_mention(s: &SpeakerReport) -> usize {
+    s.mentions
+        .iter()
+        .map(|m| m.start)
+        .chain(s.statements.iter().map(|st| st.start))
+        .min()
+        .unwrap_or(usize::MAX)
+}

@@ -1,0 +1,592 @@
+//! Summary tests: extractive selection with the real MiniLM encoder, the faithfulness
+//! checker, the abstractive plumbing, the stance line, and the metrics on hand-computed
+//! examples. The article below is written for these tests (fictional places and people).
+//!
+//! Model tests need `PARLEY_TEST_MINILM_DIR` (all-MiniLM-L6-v2: config.json,
+//! tokenizer.json, model.safetensors) and fail with a clear message when it is unset.
+//! `dev_corpus_report` (ignored) prints the dev-corpus table; it also needs
+//! `PARLEY_DEV_CORPUS` (the directory of dev `*.json`).
+
+mod support;
+
+use parley::eval::summary::{key_fact_coverage, lead_n, rouge, score_summary, unsupported};
+use parley::report::{
+    Mention, Origin, Probabilities, SpeakerKind, SpeakerReport, Stance, StanceLabel, StatementKind,
+    StatementReport, SummaryMode,
+};
+use parley::summary::check::{Checker, Rejection};
+use parley::summary::{self, stance_line, word_count, ChatModel, SummaryInput, SummaryOptions};
+use support::{quoted_spans, span_text, split_sentences, MiniLm};
+
+const TITLE: &str = "Orvell and Kestra agree to share Lumen river water";
+
+const ARTICLE: &str = "Officials from Orvell and Kestra signed an agreement in the city of Tamsin on Wednesday to share water from the Lumen river, ending a four-year dispute over the Halvard dam.
+
+The deal gives Kestra 45 percent of the river's summer flow and sets up a joint commission to manage releases from the dam, according to a copy seen by reporters.
+
+\"This is a good day for farmers on both banks,\" said Orvell's water minister, Edda Marsh. \"Nobody got everything, and that is how it should be.\"
+
+Kestra's delegation was more guarded. Its lead negotiator, Pavel Ostrin, said the agreement was \"a start, not a finish\" and warned that his government would walk away if the commission failed to meet by June.
+
+Farmers downstream have watched the talks with growing impatience. Rainfall in the valley has fallen by a third since 2019, and more than 12,000 hectares of orchards went unwatered last summer.
+
+\"We have heard promises before,\" said Ana Lucic, who grows apricots near the border town of Vell. \"I will believe it when the water reaches my trees.\"
+
+The joint commission is due to hold its first meeting in Tamsin on May 4.";
+
+fn stance(label: StanceLabel, score: f32) -> Stance {
+    let p = match label {
+        StanceLabel::Favor => Probabilities {
+            favor: 0.5 + score / 2.0,
+            against: 0.1,
+            neutral: 0.4 - score / 2.0,
+        },
+        StanceLabel::Against => Probabilities {
+            favor: 0.1,
+            against: 0.5 - score / 2.0,
+            neutral: 0.4 + score / 2.0,
+        },
+        StanceLabel::Neutral => Probabilities {
+            favor: 0.1,
+            against: 0.1,
+            neutral: 0.8,
+        },
+    };
+    Stance {
+        label,
+        score,
+        confidence: p.get(label),
+        probabilities: p,
+    }
+}
+
+fn speaker(
+    name: &str,
+    label: StanceLabel,
+    score: f32,
+    statement: Option<(usize, usize)>,
+) -> SpeakerReport {
+    let st = stance(label, score);
+    SpeakerReport {
+        name: name.into(),
+        kind: SpeakerKind::Person,
+        role: None,
+        mentions: vec![Mention {
+            text: name.into(),
+            start: statement.map_or(0, |s| s.0),
+            end: 0,
+        }],
+        stance: st,
+        statements: statement
+            .map(|(start, end)| StatementReport {
+                text: String::new(),
+                start,
+                end,
+                kind: StatementKind::Direct,
+                cue: "said".into(),
+                stance: st,
+            })
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn input<'a>(
+    sentences: &'a [parley::text::Sentence],
+    quoted: &'a [parley::report::Span],
+    speakers: &'a [SpeakerReport],
+) -> SummaryInput<'a> {
+    SummaryInput {
+        text: ARTICLE,
+        title: Some(TITLE),
+        sentences,
+        quoted,
+        speakers,
+        target: "the water deal",
+    }
+}
+
+/// Extractive output: source sentences with their exact spans, in document order, within
+/// the word budget, including the key event (the lead), and no stance line without sides.
+#[test]
+fn extractive_is_a_subset_of_source_sentences() {
+    let embedder = MiniLm::from_env();
+    let sentences = split_sentences(ARTICLE);
+    assert_eq!(sentences.len(), 11, "test splitter: {sentences:#?}");
+    let quoted = quoted_spans(ARTICLE);
+    let opts = SummaryOptions::default();
+    let s = summary::extractive(&input(&sentences, &quoted, &[]), &embedder, &opts).unwrap();
+    assert_eq!(s.mode, SummaryMode::Extractive);
+    assert!(!s.sentences.is_empty());
+    let mut last_start = 0;
+    let mut words = 0;
+    for ss in &s.sentences {
+        assert_eq!(ss.origin, Origin::Extracted);
+        assert_eq!(ss.support.len(), 1);
+        let span = ss.support[0];
+        assert_eq!(
+            span_text(ARTICLE, span),
+            ss.text,
+            "span must point at the sentence"
+        );
+        assert!(sentences.iter().any(|x| x.span == span));
+        assert!(span.start >= last_start, "document order");
+        last_start = span.start;
+        words += word_count(&ss.text);
+    }
+    assert!(words <= opts.max_words, "{words} words");
+    assert!(
+        s.sentences[0]
+            .text
+            .starts_with("Officials from Orvell and Kestra signed"),
+        "the key event sentence leads: {:?}",
+        s.text
+    );
+    // The pure-quote sentences (the farmer's) should not be picked over facts.
+    assert!(!s.text.contains("I will believe it"), "{}", s.text);
+    assert_eq!(
+        s.text,
+        s.sentences
+            .iter()
+            .map(|x| x.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    // Faithful: nothing unsupported.
+    assert!(unsupported(ARTICLE, &s.text).unsupported.is_empty());
+}
+
+/// A tighter budget still returns whole sentences and respects the sentence cap.
+#[test]
+fn extractive_budgets() {
+    let embedder = MiniLm::from_env();
+    let sentences = split_sentences(ARTICLE);
+    let quoted = quoted_spans(ARTICLE);
+    let opts = SummaryOptions {
+        max_words: 40,
+        max_sentences: 1,
+        ..SummaryOptions::default()
+    };
+    let s = summary::extractive(&input(&sentences, &quoted, &[]), &embedder, &opts).unwrap();
+    assert_eq!(s.sentences.len(), 1);
+    assert!(word_count(&s.text) <= 40);
+    // No sentences: a clear error, not a panic.
+    let err = summary::extractive(&input(&[], &quoted, &[]), &embedder, &opts).unwrap_err();
+    assert!(matches!(err, parley::Error::InvalidInput(_)), "{err}");
+}
+
+/// With speakers who take sides, the stance line is appended (origin Template).
+#[test]
+fn extractive_appends_stance_line() {
+    let embedder = MiniLm::from_env();
+    let sentences = split_sentences(ARTICLE);
+    let quoted = quoted_spans(ARTICLE);
+    let speakers = vec![
+        speaker("Edda Marsh", StanceLabel::Favor, 0.9, Some((200, 240))),
+        speaker("Pavel Ostrin", StanceLabel::Favor, 0.3, Some((420, 450))),
+        speaker("Ana Lucic", StanceLabel::Neutral, 0.0, None),
+    ];
+    let s = summary::extractive(
+        &input(&sentences, &quoted, &speakers),
+        &embedder,
+        &SummaryOptions::default(),
+    )
+    .unwrap();
+    let last = s.sentences.last().unwrap();
+    assert_eq!(last.origin, Origin::Template);
+    assert_eq!(
+        last.text,
+        "Edda Marsh favours the water deal; Pavel Ostrin backs it conditionally; Ana Lucic is neutral."
+    );
+    assert!(s.text.ends_with(&last.text));
+}
+
+/// The checker: paraphrase accepted with support; invented name, changed number and an
+/// off-topic sentence rejected.
+#[test]
+fn checker_accepts_paraphrase_rejects_inventions() {
+    let embedder = MiniLm::from_env();
+    let sentences = split_sentences(ARTICLE);
+    let checker = Checker::new(ARTICLE, &sentences, &embedder).unwrap();
+    let cases = [
+        "Orvell and Kestra agreed in Tamsin to share the Lumen river's water, ending a four-year dispute over the Halvard dam.",
+        "The agreement was welcomed by Kestra's president, Ivo Rensky.",
+        "The deal gives Kestra 55 percent of the river's summer flow.",
+        "The football season starts next month with new rules for referees.",
+    ];
+    let v = checker.check(&cases, &embedder).unwrap();
+    assert!(v[0].passed(), "{:?}", v[0].rejection);
+    let support = checker.support(&v[0]);
+    assert!(support.contains(&sentences[0].span), "{support:?}");
+    match &v[1].rejection {
+        Some(Rejection::UnsupportedFacts(f)) => assert_eq!(f[0].text, "Ivo Rensky"),
+        other => panic!("invented name not rejected: {other:?}"),
+    }
+    match &v[2].rejection {
+        Some(Rejection::UnsupportedFacts(f)) => assert_eq!(f[0].text, "55"),
+        other => panic!("changed number not rejected: {other:?}"),
+    }
+    assert!(
+        matches!(v[3].rejection, Some(Rejection::TooFar(_))),
+        "{:?}",
+        v[3].rejection
+    );
+    // The replacement candidate for the changed number is the sentence it came from.
+    assert_eq!(v[2].ranked[0].0, 1);
+}
+
+/// A language model with canned replies, standing in for the generator so the
+/// abstractive plumbing (chunking, checking, replacement, warnings) is tested exactly.
+/// Token counts are words: the chunking logic only compares counts with the context.
+struct Canned {
+    context: usize,
+    /// Replies to article prompts, in order (the last one repeats).
+    replies: Vec<String>,
+    /// Reply to a merge prompt.
+    merged: String,
+    prompts: Vec<String>,
+}
+
+impl ChatModel for Canned {
+    fn context_length(&self) -> usize {
+        self.context
+    }
+    fn prompt_tokens(&self, system: Option<&str>, user: &str) -> parley::Result<usize> {
+        Ok(system.map_or(0, word_count) + word_count(user))
+    }
+    fn reply(&mut self, _system: Option<&str>, user: &str, _max: usize) -> parley::Result<String> {
+        self.prompts.push(user.to_string());
+        if user.contains("Part 1:") {
+            return Ok(self.merged.clone());
+        }
+        Ok(if self.replies.len() > 1 {
+            self.replies.remove(0)
+        } else {
+            self.replies[0].clone()
+        })
+    }
+}
+
+/// Generated sentences that pass stay `Generated` with support; failing ones are replaced
+/// by the closest source sentence; an unfinished tail is dropped with a warning.
+#[test]
+fn abstractive_replaces_unsupported_sentences() {
+    let embedder = MiniLm::from_env();
+    let sentences = split_sentences(ARTICLE);
+    let quoted = quoted_spans(ARTICLE);
+    let mut model = Canned {
+        context: 4096,
+        replies: vec![
+            "Here is a summary:\n\nOrvell and Kestra signed a deal in Tamsin on Wednesday to share the Lumen river's water. \
+             Kestra will get 60 percent of the summer flow, said minister Ivo Rensky. The commission first meets"
+                .into(),
+        ],
+        merged: String::new(),
+        prompts: Vec::new(),
+    };
+    let out = summary::abstractive(
+        &input(&sentences, &quoted, &[]),
+        &mut model,
+        &embedder,
+        &SummaryOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(model.prompts.len(), 1, "fits the context: one call");
+    assert!(
+        model.prompts[0].contains("Officials from Orvell"),
+        "the whole article is in the prompt"
+    );
+    let s = &out.summary;
+    assert_eq!(s.mode, SummaryMode::Abstractive);
+    assert_eq!(s.sentences.len(), 2, "{:#?}", s.sentences);
+    assert_eq!(s.sentences[0].origin, Origin::Generated);
+    assert!(s.sentences[0].support.contains(&sentences[0].span));
+    assert_eq!(s.sentences[1].origin, Origin::Extracted);
+    assert_eq!(
+        s.sentences[1].text, sentences[1].text,
+        "closest source sentence"
+    );
+    assert_eq!(out.stats.generated, 2);
+    assert_eq!(out.stats.kept, 1);
+    assert_eq!(out.stats.replaced_facts, 1);
+    assert!(out.stats.unsupported_before.contains(&"60".to_string()));
+    assert!(
+        out.warnings.iter().any(|w| w.contains("unfinished")),
+        "{:?}",
+        out.warnings
+    );
+    assert!(unsupported(ARTICLE, &s.text).unsupported.is_empty());
+}
+
+/// An article longer than the context is summarised in parts and merged, with a warning.
+#[test]
+fn abstractive_chunks_long_articles() {
+    let embedder = MiniLm::from_env();
+    let sentences = split_sentences(ARTICLE);
+    let quoted = quoted_spans(ARTICLE);
+    let mut model = Canned {
+        context: 260,
+        replies: vec![
+            "Orvell and Kestra agreed to share the Lumen river.".into(),
+            "Farmers are impatient.".into(),
+        ],
+        merged: "Orvell and Kestra signed an agreement to share the Lumen river's water. \
+                 Rainfall in the valley has fallen by a third since 2019."
+            .into(),
+        prompts: Vec::new(),
+    };
+    let opts = SummaryOptions {
+        max_new_tokens: 100,
+        ..SummaryOptions::default()
+    };
+    let out = summary::abstractive(
+        &input(&sentences, &quoted, &[]),
+        &mut model,
+        &embedder,
+        &opts,
+    )
+    .unwrap();
+    assert!(
+        model.prompts.len() >= 3,
+        "parts then a merge: {}",
+        model.prompts.len()
+    );
+    assert!(model.prompts.last().unwrap().contains("Part 1:"));
+    assert!(
+        out.warnings.iter().any(|w| w.contains("parts")),
+        "{:?}",
+        out.warnings
+    );
+    // Every part prompt fits the budget and together they cover every sentence.
+    let parts = &model.prompts[..model.prompts.len() - 1];
+    for p in parts {
+        assert!(word_count(p) <= 260 - 100, "{}", word_count(p));
+    }
+    for s in &sentences {
+        assert!(
+            parts.iter().any(|p| p.contains(s.text.as_str())),
+            "lost: {}",
+            s.text
+        );
+    }
+    assert_eq!(
+        out.summary.sentences.len(),
+        2,
+        "{:#?}",
+        out.summary.sentences
+    );
+    assert!(out
+        .summary
+        .sentences
+        .iter()
+        .all(|s| s.origin == Origin::Generated));
+}
+
+/// The stance line from a few speaker reports: strongest first, grouping, weak phrasing,
+/// at most four names, the rest counted; none when nobody takes a side.
+#[test]
+fn stance_line_from_speakers() {
+    let sp = vec![
+        speaker("Daniel Achterberg", StanceLabel::Neutral, 0.0, None),
+        speaker("Ilse Varga", StanceLabel::Favor, 0.9, Some((10, 20))),
+        speaker(
+            "Petra Lindqvist",
+            StanceLabel::Against,
+            -0.8,
+            Some((30, 40)),
+        ),
+        speaker("Tomas Ruelle", StanceLabel::Against, -0.85, Some((50, 60))),
+    ];
+    let line = stance_line(&sp, "a ceasefire").unwrap();
+    assert_eq!(
+        line.text,
+        "Ilse Varga favours a ceasefire; Tomas Ruelle and Petra Lindqvist oppose it; Daniel Achterberg is neutral."
+    );
+    assert_eq!(line.origin, Origin::Template);
+    assert_eq!(line.support.len(), 3);
+
+    let weak = vec![
+        speaker("Idris Maleki", StanceLabel::Favor, 0.3, None),
+        speaker("Klara Benes", StanceLabel::Against, -0.2, None),
+    ];
+    assert_eq!(
+        stance_line(&weak, "the truce").unwrap().text,
+        "Idris Maleki backs the truce conditionally; Klara Benes is wary of it."
+    );
+
+    let many: Vec<SpeakerReport> = (0..7)
+        .map(|i| {
+            let label = if i < 5 {
+                StanceLabel::Favor
+            } else {
+                StanceLabel::Neutral
+            };
+            speaker(
+                &format!("Person {i}"),
+                label,
+                if i < 5 { 0.9 - i as f32 * 0.05 } else { 0.0 },
+                None,
+            )
+        })
+        .collect();
+    let text = stance_line(&many, "the merger").unwrap().text;
+    assert_eq!(
+        text,
+        "Person 0, Person 1, Person 2 and Person 3 favour the merger; one other favours it; others are neutral."
+    );
+
+    let neutral = vec![speaker("Ingrid Solvang", StanceLabel::Neutral, 0.0, None)];
+    assert!(stance_line(&neutral, "the ceasefire").is_none());
+    assert!(stance_line(&[], "the ceasefire").is_none());
+}
+
+/// ROUGE on examples small enough to count by hand, and key-fact coverage.
+#[test]
+fn metrics_on_hand_computed_examples() {
+    // ref tokens: police(polic) arrested two men (4); cand: two men were arrested (4).
+    // Unigram overlap {two, men, arrest(ed)} = 3 -> P = R = F = 0.75. Stemming makes
+    // "arrested" match "arrested"; "police" is not in the candidate.
+    let r = rouge(&["Police arrested two men."], &["Two men were arrested."]);
+    assert!((r.rouge1.f1 - 0.75).abs() < 1e-12, "{:?}", r.rouge1);
+    // Bigrams: ref {police arrest, arrest two, two men}; cand {two men, men were, were arrest}: 1/3.
+    assert!((r.rouge2.f1 - 1.0 / 3.0).abs() < 1e-12);
+    // LCS: "two men" (2) or "arrest" (1) -> 2/4.
+    assert!((r.rouge_lsum.f1 - 0.5).abs() < 1e-12);
+
+    let facts = ["two men arrested", "police seized a car"];
+    assert_eq!(
+        key_fact_coverage("Two men were arrested.", &facts),
+        Some(0.5)
+    );
+
+    let sents = split_sentences(ARTICLE);
+    assert_eq!(lead_n(&sents, 2).len(), 2);
+    let scores = score_summary(
+        ARTICLE,
+        &["Orvell and Kestra agreed to share water."],
+        &facts,
+        &lead_n(&sents, 1),
+    );
+    assert_eq!(scores.unsupported.rate(), 0.0);
+    assert!(scores.unsupported.total >= 5, "{:?}", scores.unsupported);
+}
+
+fn dev_speakers(a: &support::DevArticle) -> Vec<SpeakerReport> {
+    a.speakers
+        .iter()
+        .map(|s| {
+            let label: StanceLabel = s.stance.parse().unwrap();
+            let mag = if s.strength >= 2 { 0.9 } else { 0.3 };
+            let score = match label {
+                StanceLabel::Favor => mag,
+                StanceLabel::Against => -mag,
+                StanceLabel::Neutral => 0.0,
+            };
+            let mut sp = speaker(&s.name, label, score, None);
+            sp.role = s.role.clone();
+            if let Some(pos) = s.evidence.first().and_then(|e| a.text.find(e.as_str())) {
+                let start = a.text[..pos].chars().count();
+                sp.mentions[0].start = start;
+            }
+            sp
+        })
+        .collect()
+}
+
+/// The dev-corpus table: LEAD-3 vs extractive (vs extractive + stance line from the gold
+/// speakers). Run: PARLEY_DEV_CORPUS=... cargo test --test summary -- --ignored --nocapture
+#[test]
+#[ignore = "dev harness: prints the dev-corpus table"]
+fn dev_corpus_report() {
+    let embedder = MiniLm::from_env();
+    let corpus = support::load_corpus(&support::env_dir("PARLEY_DEV_CORPUS"));
+    let opts = SummaryOptions {
+        stance_line: false,
+        ..SummaryOptions::default()
+    };
+    let mut rows: Vec<(String, [f64; 6])> = Vec::new();
+    let mut sums = [[0.0f64; 6]; 3];
+    for a in &corpus {
+        let sents = split_sentences(&a.text);
+        let quoted = quoted_spans(&a.text);
+        let refs: Vec<String> = split_sentences(&a.reference_summary)
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
+        let speakers = dev_speakers(a);
+        let inp = SummaryInput {
+            text: &a.text,
+            title: Some(&a.title),
+            sentences: &sents,
+            quoted: &quoted,
+            speakers: &speakers,
+            target: &a.target,
+        };
+        let t = std::time::Instant::now();
+        let ext = summary::extractive(&inp, &embedder, &opts).unwrap();
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        let ext_s: Vec<String> = ext.sentences.iter().map(|s| s.text.clone()).collect();
+        let mut with_line = ext_s.clone();
+        if let Some(l) = stance_line(&speakers, &a.target) {
+            with_line.push(l.text);
+        }
+        let lead: Vec<String> = lead_n(&sents, 3).into_iter().map(String::from).collect();
+        for (k, summ) in [lead, ext_s, with_line].iter().enumerate() {
+            let sc = score_summary(&a.text, &refs, &a.key_facts, summ);
+            let row = [
+                sc.rouge.rouge1.f1,
+                sc.rouge.rouge2.f1,
+                sc.rouge.rouge_lsum.f1,
+                sc.key_fact_coverage.unwrap_or(0.0),
+                sc.words as f64,
+                sc.unsupported.rate(),
+            ];
+            for (s, v) in sums[k].iter_mut().zip(row) {
+                *s += v;
+            }
+            if k == 2 && !sc.unsupported.unsupported.is_empty() {
+                eprintln!(
+                    "{}: unsupported in line: {:?}",
+                    a.id, sc.unsupported.unsupported
+                );
+            }
+            if let Some(path) = std::env::var_os("PARLEY_SUMMARY_DUMP") {
+                use std::io::Write;
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .unwrap();
+                let line = serde_json::json!({"id": a.id, "kind": k, "summary": summ, "reference": refs,
+                    "rouge": [sc.rouge.rouge1.f1, sc.rouge.rouge2.f1, sc.rouge.rouge_lsum.f1]});
+                writeln!(f, "{line}").unwrap();
+            }
+            if k == 1 {
+                rows.push((format!("{} ({ms:.0} ms)", &a.id[..12]), row));
+                eprintln!("{}: {}", a.id, summ.join(" | "));
+            }
+        }
+    }
+    eprintln!(
+        "\n{:<24} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}",
+        "article", "R1", "R2", "RLsum", "KF", "words", "unsup"
+    );
+    for (id, r) in &rows {
+        eprintln!(
+            "{id:<24} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>6.0} {:>6.3}",
+            r[0], r[1], r[2], r[3], r[4], r[5]
+        );
+    }
+    let n = corpus.len() as f64;
+    for (name, s) in ["LEAD-3", "extractive", "extractive+line"].iter().zip(sums) {
+        eprintln!(
+            "{name:<24} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>6.1} {:>6.3}",
+            s[0] / n,
+            s[1] / n,
+            s[2] / n,
+            s[3] / n,
+            s[4] / n,
+            s[5] / n
+        );
+    }
+}
