@@ -303,6 +303,19 @@ impl Generator {
         on_token: &mut dyn FnMut(&str) -> bool,
     ) -> Result<Generation> {
         let prompt_ids = self.tokenize(prompt)?;
+        self.generate_ids(&prompt_ids, opts, on_token)
+    }
+
+    /// [`generate`](Self::generate) from prompt token ids.
+    ///
+    /// # Errors
+    /// As [`generate`](Self::generate); `InvalidInput` also for an id outside the vocabulary.
+    pub fn generate_ids(
+        &mut self,
+        prompt_ids: &[u32],
+        opts: &GenerateOptions,
+        on_token: &mut dyn FnMut(&str) -> bool,
+    ) -> Result<Generation> {
         if prompt_ids.is_empty() {
             return Err(Error::InvalidInput("the prompt has no tokens".into()));
         }
@@ -333,12 +346,12 @@ impl Generator {
 
         self.weights.clear();
         let t0 = Instant::now();
-        let mut logits = self.step(&prompt_ids, 0)?;
+        let mut logits = self.step(prompt_ids, 0)?;
         let prefill_ms = t0.elapsed().as_secs_f64() * 1e3;
 
         let t1 = Instant::now();
         let mut stream = Utf8Stream::new();
-        let mut history = prompt_ids.clone();
+        let mut history = prompt_ids.to_vec();
         let mut tokens = Vec::new();
         let mut text = String::new();
         let mut emitted = 0usize;
@@ -403,27 +416,53 @@ impl Generator {
         })
     }
 
-    /// The prompt for a one-turn chat, rendered as the model's chat template asks (ChatML).
-    ///
-    /// # Errors
-    /// `ModelUnavailable` when the model's template is not ChatML.
-    pub fn chat_prompt(&self, system: Option<&str>, user: &str) -> Result<String> {
+    fn chat_parts(&self, system: Option<&str>, user: &str) -> Result<Vec<ChatPart>> {
         let mut messages = Vec::new();
         if let Some(s) = system {
             messages.push(("system", s));
         }
         messages.push(("user", user));
-        render_chatml(
+        chatml_parts(
             self.tokenizer.chat_template(),
-            self.tokenizer.token_id("<|im_start|>").is_some(),
+            self.tokenizer.token_id(IM_START).is_some(),
             &messages,
         )
+    }
+
+    /// The prompt for a one-turn chat, rendered as the model's chat template asks (ChatML).
+    ///
+    /// # Errors
+    /// `ModelUnavailable` when the model's template is not ChatML.
+    pub fn chat_prompt(&self, system: Option<&str>, user: &str) -> Result<String> {
+        Ok(concat_parts(&self.chat_parts(system, user)?))
+    }
+
+    /// The token ids of [`chat_prompt`](Self::chat_prompt). They equal tokenising the rendered
+    /// prompt, except that marker text inside `system` or `user` (an article quoting
+    /// `<|im_end|>`) stays literal text instead of becoming a marker.
+    ///
+    /// # Errors
+    /// `ModelUnavailable` when the model's template is not ChatML or lacks the marker tokens.
+    pub fn chat_prompt_ids(&self, system: Option<&str>, user: &str) -> Result<Vec<u32>> {
+        let mut ids = Vec::new();
+        if self.tokenizer.add_bos() {
+            ids.extend(self.tokenizer.bos_id());
+        }
+        for part in self.chat_parts(system, user)? {
+            match part {
+                ChatPart::Marker(m) => ids.push(self.tokenizer.token_id(m).ok_or_else(|| {
+                    Error::ModelUnavailable(format!("the vocabulary has no {m} token"))
+                })?),
+                ChatPart::Text(t) => ids.extend(self.tokenizer.encode_text(&t)?),
+            }
+        }
+        Ok(ids)
     }
 
     /// One chat turn: render the prompt with the model's template and generate the reply.
     ///
     /// # Errors
-    /// As [`chat_prompt`](Self::chat_prompt) and [`generate`](Self::generate).
+    /// As [`chat_prompt_ids`](Self::chat_prompt_ids) and [`generate`](Self::generate).
     pub fn chat(
         &mut self,
         system: Option<&str>,
@@ -431,8 +470,8 @@ impl Generator {
         opts: &GenerateOptions,
         on_token: &mut dyn FnMut(&str) -> bool,
     ) -> Result<Generation> {
-        let prompt = self.chat_prompt(system, user)?;
-        self.generate(&prompt, opts, on_token)
+        let ids = self.chat_prompt_ids(system, user)?;
+        self.generate_ids(&ids, opts, on_token)
     }
 
     /// The total log-probability (natural log) of each continuation after `prompt`, summed
@@ -486,11 +525,11 @@ impl Generator {
                 }
             }
             let mut total = first[ids[0] as usize];
-            let mut pos = prompt_ids.len();
-            for w in ids.windows(2) {
+            // Token i of the continuation sits at position prompt_len + i; feeding it gives the
+            // distribution of token i + 1.
+            for (pos, w) in (prompt_ids.len()..).zip(ids.windows(2)) {
                 let lp = log_softmax(&self.step(&[w[0]], pos)?.to_vec1::<f32>()?);
                 total += lp[w[1] as usize];
-                pos += 1;
             }
             scores.push(total as f32);
         }
@@ -528,6 +567,26 @@ fn stop_prefix_len(text: &str, stops: &[String]) -> usize {
     best
 }
 
+const IM_START: &str = "<|im_start|>";
+const IM_END: &str = "<|im_end|>";
+
+/// A piece of a rendered chat prompt: a ChatML marker (one control token) or text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ChatPart {
+    Marker(&'static str),
+    Text(String),
+}
+
+fn concat_parts(parts: &[ChatPart]) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            ChatPart::Marker(m) => *m,
+            ChatPart::Text(t) => t.as_str(),
+        })
+        .collect()
+}
+
 /// Render chat messages for a ChatML template (`<|im_start|>role\n…<|im_end|>\n`), ending
 /// with the assistant's opening line.
 ///
@@ -542,8 +601,20 @@ pub fn render_chatml(
     vocab_has_chatml: bool,
     messages: &[(&str, &str)],
 ) -> Result<String> {
+    Ok(concat_parts(&chatml_parts(
+        template,
+        vocab_has_chatml,
+        messages,
+    )?))
+}
+
+fn chatml_parts(
+    template: Option<&str>,
+    vocab_has_chatml: bool,
+    messages: &[(&str, &str)],
+) -> Result<Vec<ChatPart>> {
     let default_system = match template {
-        Some(t) if t.contains("<|im_start|>") => default_system_prompt(t),
+        Some(t) if t.contains(IM_START) => default_system_prompt(t),
         None if vocab_has_chatml => None,
         Some(_) => {
             return Err(Error::ModelUnavailable(
@@ -558,17 +629,23 @@ pub fn render_chatml(
             ))
         }
     };
-    let mut out = String::new();
+    let mut turns: Vec<(&str, &str)> = Vec::new();
     if messages.first().map(|m| m.0) != Some("system") {
-        if let Some(s) = default_system {
-            out.push_str(&format!("<|im_start|>system\n{s}<|im_end|>\n"));
+        if let Some(s) = default_system.as_deref() {
+            turns.push(("system", s));
         }
     }
-    for (role, content) in messages {
-        out.push_str(&format!("<|im_start|>{role}\n{content}<|im_end|>\n"));
+    turns.extend_from_slice(messages);
+    let mut parts = Vec::new();
+    for (role, content) in turns {
+        parts.push(ChatPart::Marker(IM_START));
+        parts.push(ChatPart::Text(format!("{role}\n{content}")));
+        parts.push(ChatPart::Marker(IM_END));
+        parts.push(ChatPart::Text("\n".to_string()));
     }
-    out.push_str("<|im_start|>assistant\n");
-    Ok(out)
+    parts.push(ChatPart::Marker(IM_START));
+    parts.push(ChatPart::Text("assistant\n".to_string()));
+    Ok(parts)
 }
 
 /// The default system message a ChatML template inserts, if it has one: the first literal
