@@ -8,10 +8,12 @@
 //! call takes `&mut self` because the KV cache is state, so one owner serialises requests.
 
 use std::fs::File;
+use std::io::{Cursor, Read, Seek};
 use std::path::Path;
 use std::time::Instant;
 
-use candle_core::quantized::gguf_file;
+use candle_core::quantized::gguf_file::{self, Value};
+use candle_core::quantized::{GgmlDType, QTensor};
 use candle_core::{DType, Device, Tensor};
 use candle_transformers::generation::{LogitsProcessor, Sampling};
 use candle_transformers::models::{quantized_llama, quantized_qwen2};
@@ -145,13 +147,101 @@ fn meta_u32(ct: &gguf_file::Content, key: &str) -> Option<usize> {
         .map(|v| v as usize)
 }
 
+/// How to load a GGUF file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// On the CPU, convert weights in formats that candle 0.11 multiplies with scalar code
+    /// only (Q4_1, Q5_0, Q5_1) to Q8_0, which has SIMD kernels. Measured on SmolLM2-135M
+    /// Q4_1: prefill 3.9x and decoding 1.5x faster, weights 1.8x larger. Q8_0's step is about
+    /// 1/8 of Q4_1's, so this adds rounding noise: continuation log-probabilities move by
+    /// ~0.05 nat per token (more for very unlikely tokens), greedy text agrees except at
+    /// near-ties. Default on; turn off to reproduce the file's exact arithmetic.
+    pub cpu_requantize: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            cpu_requantize: true,
+        }
+    }
+}
+
+/// Formats whose CPU matmul is scalar in candle 0.11 (no AVX/NEON `vec_dot`).
+fn slow_on_cpu(dtype: GgmlDType) -> bool {
+    matches!(dtype, GgmlDType::Q4_1 | GgmlDType::Q5_0 | GgmlDType::Q5_1)
+}
+
+/// An in-memory GGUF with the same metadata and slow-format tensors converted to Q8_0, or
+/// `None` when no tensor needs it. candle's model constructors read from a GGUF reader, so
+/// the converted tensors go through one.
+fn requantize_for_cpu(
+    ct: &gguf_file::Content,
+    file: &mut File,
+) -> candle_core::Result<Option<Cursor<Vec<u8>>>> {
+    if !ct.tensor_infos.values().any(|t| slow_on_cpu(t.ggml_dtype)) {
+        return Ok(None);
+    }
+    let mut names: Vec<&String> = ct.tensor_infos.keys().collect();
+    names.sort();
+    let mut tensors = Vec::with_capacity(names.len());
+    for name in names {
+        let q = ct.tensor(file, name, &Device::Cpu)?;
+        let q = if slow_on_cpu(q.dtype()) {
+            QTensor::quantize(&q.dequantize(&Device::Cpu)?, GgmlDType::Q8_0)?
+        } else {
+            q
+        };
+        tensors.push((name.as_str(), q));
+    }
+    let metadata: Vec<(&str, &Value)> = ct.metadata.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let refs: Vec<(&str, &QTensor)> = tensors.iter().map(|(n, q)| (*n, q)).collect();
+    let mut buf = Cursor::new(Vec::new());
+    gguf_file::write(&mut buf, &metadata, &refs)?;
+    buf.set_position(0);
+    Ok(Some(buf))
+}
+
+/// Build the candle model for `arch` from a GGUF reader; returns it with its context length.
+fn build_weights<R: Read + Seek>(
+    arch: &str,
+    ct: gguf_file::Content,
+    reader: &mut R,
+    device: &Device,
+) -> candle_core::Result<Option<(Weights, usize)>> {
+    Ok(match arch {
+        "llama" => {
+            // candle's llama precomputes rotary tables for MAX_SEQ_LEN positions only.
+            let ctx = meta_u32(&ct, "llama.context_length")
+                .unwrap_or(quantized_llama::MAX_SEQ_LEN)
+                .min(quantized_llama::MAX_SEQ_LEN);
+            let w = quantized_llama::ModelWeights::from_gguf(ct, reader, device)?;
+            Some((Weights::Llama(w), ctx))
+        }
+        "qwen2" => {
+            let ctx = meta_u32(&ct, "qwen2.context_length").unwrap_or(4096);
+            let w = quantized_qwen2::ModelWeights::from_gguf(ct, reader, device)?;
+            Some((Weights::Qwen2(w), ctx))
+        }
+        _ => None,
+    })
+}
+
 impl Generator {
-    /// Load a GGUF model onto `device`.
+    /// Load a GGUF model onto `device` with default [`LoadOptions`].
     ///
     /// # Errors
     /// `Io` when the file cannot be opened; `ModelUnavailable` when it is not GGUF, its
     /// architecture or tokenizer is unsupported, or tensors are missing.
     pub fn load(gguf_path: &Path, device: &Device) -> Result<Generator> {
+        Self::load_with(gguf_path, device, LoadOptions::default())
+    }
+
+    /// Load a GGUF model onto `device`.
+    ///
+    /// # Errors
+    /// As [`load`](Self::load).
+    pub fn load_with(gguf_path: &Path, device: &Device, opts: LoadOptions) -> Result<Generator> {
         let mut file = File::open(gguf_path)
             .map_err(|e| Error::io(format!("open {}", gguf_path.display()), e))?;
         let ct = gguf_file::Content::read(&mut file).map_err(|e| {
@@ -168,6 +258,12 @@ impl Generator {
                     gguf_path.display()
                 ))
             })?;
+        if !matches!(arch.as_str(), "llama" | "qwen2") {
+            return Err(Error::ModelUnavailable(format!(
+                "{}: GGUF architecture {arch:?} is not supported (supported: llama, qwen2)",
+                gguf_path.display()
+            )));
+        }
         let name = ct
             .metadata
             .get("general.name")
@@ -178,29 +274,22 @@ impl Generator {
         let bad = |e: candle_core::Error| {
             Error::ModelUnavailable(format!("{}: {e}", gguf_path.display()))
         };
-        let (weights, context_length) = match arch.as_str() {
-            "llama" => {
-                // candle's llama precomputes rotary tables for MAX_SEQ_LEN positions only.
-                let ctx = meta_u32(&ct, "llama.context_length")
-                    .unwrap_or(quantized_llama::MAX_SEQ_LEN)
-                    .min(quantized_llama::MAX_SEQ_LEN);
-                let w =
-                    quantized_llama::ModelWeights::from_gguf(ct, &mut file, device).map_err(bad)?;
-                (Weights::Llama(w), ctx)
-            }
-            "qwen2" => {
-                let ctx = meta_u32(&ct, "qwen2.context_length").unwrap_or(4096);
-                let w =
-                    quantized_qwen2::ModelWeights::from_gguf(ct, &mut file, device).map_err(bad)?;
-                (Weights::Qwen2(w), ctx)
-            }
-            other => {
-                return Err(Error::ModelUnavailable(format!(
-                    "{}: GGUF architecture {other:?} is not supported (supported: llama, qwen2)",
-                    gguf_path.display()
-                )))
-            }
+        let requantized = if device.is_cpu() && opts.cpu_requantize {
+            requantize_for_cpu(&ct, &mut file).map_err(bad)?
+        } else {
+            None
         };
+        let built = match requantized {
+            Some(mut buf) => {
+                tracing::debug!(model = %name, "converted Q4_1/Q5 weights to Q8_0 for the CPU");
+                let ct = gguf_file::Content::read(&mut buf).map_err(bad)?;
+                build_weights(&arch, ct, &mut buf, device)
+            }
+            None => build_weights(&arch, ct, &mut file, device),
+        };
+        let (weights, context_length) = built
+            .map_err(bad)?
+            .expect("the architecture was checked above");
         Ok(Generator {
             weights,
             tokenizer,
