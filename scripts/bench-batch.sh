@@ -66,6 +66,7 @@ with open(os.path.join(work, "memory.jsonl"), "w", encoding="utf-8") as f:
         f.write(json.dumps(a) + "\n")
 PY
 
+mkdir -p benches
 csv=benches/batch-runs.csv
 [ -f "$csv" ] || echo "date,host,cores,profile,run,rows,scored,seconds,articles_per_min,peak_rss_mib" >"$csv"
 

@@ -525,7 +525,19 @@ fn read_dir_tree(root: &Path, limits: &Limits, sink: &mut dyn Sink) -> Result<()
             }
         };
         if meta.is_dir() {
-            stack.push(sorted_listing(&path)?.into_iter());
+            // An unreadable folder deep in the tree is one error row, not the end of the run.
+            match sorted_listing(&path) {
+                Ok(listing) => stack.push(listing.into_iter()),
+                Err(e) => {
+                    if sink.wants(&rel) {
+                        sink.record(Record {
+                            id: rel,
+                            source: path.display().to_string(),
+                            payload: Payload::Failed(RowError::new("io", e.to_string())),
+                        });
+                    }
+                }
+            }
             continue;
         }
         if meta.file_type().is_symlink() && path.is_dir() {

@@ -281,10 +281,10 @@ impl BatchSummary {
         }
     }
 
-    /// Rows written per minute of wall time.
-    pub fn rows_per_minute(&self) -> f64 {
+    /// Articles scored (reports written) per minute of wall time.
+    pub fn articles_per_minute(&self) -> f64 {
         let secs = self.elapsed.as_secs_f64().max(1e-9);
-        (self.ok + self.failed) as f64 * 60.0 / secs
+        self.ok as f64 * 60.0 / secs
     }
 }
 
@@ -308,12 +308,103 @@ impl std::fmt::Display for BatchSummary {
             f,
             " in {:.1}s ({:.1} articles/min)",
             self.elapsed.as_secs_f64(),
-            self.rows_per_minute()
+            self.articles_per_minute()
         )?;
         if self.interrupted {
             write!(f, "; interrupted, rerun with --resume to finish")?;
         }
         Ok(())
+    }
+}
+
+/// The whole `parley batch` command: settings from `args`, the engine from
+/// `engine_config` (its `max_text_chars` raised to the batch limit so the two agree),
+/// Ctrl-C / SIGTERM wired to a clean stop, then [`run`]. Returns the exit code.
+///
+/// # Errors
+/// Bad flags, an engine that cannot load, and everything [`run`] can return.
+pub fn main(mut engine_config: crate::EngineConfig, args: BatchArgs) -> Result<i32> {
+    let cfg = BatchConfig::try_from(args)?;
+    engine_config.max_text_chars = cfg.max_text_chars;
+    let engine = Engine::load(&engine_config)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    stop_on_signals(Arc::clone(&stop))?;
+    Ok(run(&cfg, &engine, &stop)?.exit_code())
+}
+
+/// Set `stop` on the first Ctrl-C or SIGTERM, so the run ends after the rows in flight;
+/// exit at once (status 130) on the second. The handlers are installed before this
+/// returns, so no early signal is missed.
+///
+/// # Errors
+/// `Io` when the signal handlers cannot be installed.
+pub fn stop_on_signals(stop: Arc<AtomicBool>) -> Result<()> {
+    let io_err = |e: std::io::Error| Error::io("installing signal handlers", e);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .map_err(io_err)?;
+    let mut signals = {
+        let _inside = rt.enter();
+        Signals::install().map_err(io_err)?
+    };
+    std::thread::Builder::new()
+        .name("batch-signals".into())
+        .spawn(move || {
+            rt.block_on(async move {
+                loop {
+                    signals.next().await;
+                    if stop.swap(true, Ordering::SeqCst) {
+                        eprintln!("parley batch: stopped");
+                        std::process::exit(130);
+                    }
+                    eprintln!(
+                        "parley batch: stopping after the rows in flight \
+                         (again to quit now; --resume continues)"
+                    );
+                }
+            })
+        })
+        .map_err(io_err)?;
+    Ok(())
+}
+
+/// Ctrl-C and (on Unix) SIGTERM, which Kubernetes and Docker send to stop a container.
+struct Signals {
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Signals {
+                int: signal(SignalKind::interrupt())?,
+                term: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Signals {})
+        }
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.int.recv() => {}
+                _ = self.term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
@@ -326,8 +417,6 @@ struct Stats {
     already_done: AtomicU64,
     other_shard: AtomicU64,
     duplicates: AtomicU64,
-    /// Records read so far, of any fate (the progress bar's position).
-    seen: AtomicU64,
 }
 
 impl Stats {
@@ -336,6 +425,20 @@ impl Stats {
     }
     fn bump(c: &AtomicU64, n: u64) {
         c.fetch_add(n, Ordering::Relaxed);
+    }
+    /// Records finished, of any fate (the progress bar's position).
+    fn done(&self) -> u64 {
+        [
+            &self.ok,
+            &self.failed,
+            &self.skipped,
+            &self.already_done,
+            &self.other_shard,
+            &self.duplicates,
+        ]
+        .into_iter()
+        .map(Self::get)
+        .sum()
     }
 }
 
@@ -370,6 +473,7 @@ pub fn run(cfg: &BatchConfig, engine: &Engine, stop: &AtomicBool) -> Result<Batc
         abort.store(true, Ordering::SeqCst);
     };
     let finished = AtomicBool::new(false);
+    let starved = AtomicBool::new(false);
     let total = Arc::new(AtomicU64::new(0));
     let mode = match cfg.progress {
         ProgressMode::Auto if std::io::stderr().is_terminal() => ProgressMode::Bar,
@@ -398,6 +502,7 @@ pub fn run(cfg: &BatchConfig, engine: &Engine, stop: &AtomicBool) -> Result<Batc
             stop,
             abort: &abort,
             closed: false,
+            starved: &starved,
             stats: &stats,
         };
         let inputs = &cfg.inputs;
@@ -443,12 +548,16 @@ pub fn run(cfg: &BatchConfig, engine: &Engine, stop: &AtomicBool) -> Result<Batc
         // Model stage.
         let batch_docs = cfg.batch_docs;
         let abort_ref = &abort;
+        let starved_ref = &starved;
         std::thread::Builder::new()
             .name("batch-model".into())
             .spawn_scoped(s, move || {
-                model_stage(
-                    ready_rx, done_tx, engine, batch_docs, stop, abort_ref, fail_ref,
-                )
+                let flags = Flags {
+                    stop,
+                    abort: abort_ref,
+                    starved: starved_ref,
+                };
+                model_stage(ready_rx, done_tx, engine, batch_docs, flags, fail_ref)
             })
             .expect("spawning a thread");
 
@@ -540,6 +649,9 @@ struct RunSink<'a> {
     abort: &'a AtomicBool,
     /// Downstream has gone away.
     closed: bool,
+    /// Set while the reader waits for a window slot (the model stage then stops waiting
+    /// to fill a group: what it holds is all that can come).
+    starved: &'a AtomicBool,
     stats: &'a Stats,
 }
 
@@ -559,7 +671,6 @@ impl input::Sink for RunSink<'_> {
             }
         };
         Stats::bump(counter, 1);
-        Stats::bump(&self.stats.seen, 1);
         false
     }
 
@@ -571,15 +682,18 @@ impl input::Sink for RunSink<'_> {
             }
             match self.slot_tx.try_send(()) {
                 Ok(()) => break,
-                Err(TrySendError::Full(())) => std::thread::sleep(Duration::from_millis(5)),
+                Err(TrySendError::Full(())) => {
+                    self.starved.store(true, Ordering::Relaxed);
+                    std::thread::sleep(Duration::from_millis(2));
+                }
                 Err(TrySendError::Disconnected(())) => {
                     self.closed = true;
                     return;
                 }
             }
         }
+        self.starved.store(false, Ordering::Relaxed);
         self.seen.insert(shard::id_digest(&record.id));
-        Stats::bump(&self.stats.seen, 1);
         let item = Item {
             seq: self.next_seq,
             record,
@@ -594,7 +708,6 @@ impl input::Sink for RunSink<'_> {
     fn skip(&mut self, source: &str, why: &str) {
         tracing::debug!(source, why, "skipped");
         Stats::bump(&self.stats.skipped, 1);
-        Stats::bump(&self.stats.seen, 1);
     }
 
     fn stopped(&self) -> bool {
@@ -677,18 +790,30 @@ fn error_row(seq: u64, id: &str, source: &str, e: &RowError) -> Row {
     }
 }
 
+/// The run's shared flags, as the model stage sees them.
+struct Flags<'a> {
+    stop: &'a AtomicBool,
+    abort: &'a AtomicBool,
+    starved: &'a AtomicBool,
+}
+
 /// Gather requests into groups of `batch_docs` and score them. Error rows pass straight
-/// through. A partial group is scored once the input pauses for 100 ms (a slow stdin
-/// producer, or a window full of error rows waiting behind it).
+/// through. A partial group is scored when nothing more can come soon: the reader is
+/// waiting for a window slot (the window is full of rows queued behind this group), or
+/// the input has paused for 100 ms (a slow stdin producer).
 fn model_stage(
     rx: Receiver<Ready>,
     tx: SyncSender<Vec<Row>>,
     engine: &Engine,
     batch_docs: usize,
-    stop: &AtomicBool,
-    abort: &AtomicBool,
+    flags: Flags<'_>,
     fail: &(dyn Fn(Error) + Sync),
 ) {
+    let Flags {
+        stop,
+        abort,
+        starved,
+    } = flags;
     let mut group: Vec<Ready> = Vec::with_capacity(batch_docs);
     let mut open = true;
     while open || !group.is_empty() {
@@ -703,12 +828,18 @@ fn model_stage(
                 }
             }
         } else {
-            match rx.recv_timeout(Duration::from_millis(100)) {
-                Ok(r) => Some(r),
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => {
-                    open = false;
-                    None
+            let waiting = Instant::now();
+            loop {
+                match rx.recv_timeout(Duration::from_millis(2)) {
+                    Ok(r) => break Some(r),
+                    Err(RecvTimeoutError::Timeout)
+                        if !starved.load(Ordering::Relaxed)
+                            && waiting.elapsed() < Duration::from_millis(100) => {}
+                    Err(RecvTimeoutError::Timeout) => break None,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        open = false;
+                        break None;
+                    }
                 }
             }
         };
@@ -898,8 +1029,7 @@ fn show_progress(
     });
     let mut last_log = Instant::now();
     let message = || {
-        let written = Stats::get(&stats.ok) + Stats::get(&stats.failed);
-        let per_s = written as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        let per_s = Stats::get(&stats.ok) as f64 / started.elapsed().as_secs_f64().max(1e-9);
         format!(
             "{} ok · {} failed · {} skipped · {:.2} articles/s",
             Stats::get(&stats.ok),
@@ -916,13 +1046,13 @@ fn show_progress(
                 if t > 0 && bar.length() != Some(t) {
                     bar.set_length(t);
                 }
-                bar.set_position(Stats::get(&stats.seen));
+                bar.set_position(stats.done());
                 bar.set_message(message());
             }
             None if last_log.elapsed() >= Duration::from_secs(10) => {
                 last_log = Instant::now();
                 tracing::info!(
-                    read = Stats::get(&stats.seen),
+                    done = stats.done(),
                     total = if t > 0 { Some(t) } else { None },
                     "batch progress: {}",
                     message()

@@ -99,11 +99,14 @@ pub fn prepare(spec: &OutputSpec, resume: bool) -> Result<(RowWriter, Existing)>
     let dest = match &spec.path {
         None => Dest::Stdout,
         Some(path) => {
+            // Lock before reading: two runs appending to one file would duplicate rows.
+            let file = open_append(path)?;
+            lock_exclusive(&file, path)?;
             if nonempty(path) {
                 let want_csv = spec.summary_csv.is_some().then_some(&mut csv_rows);
                 existing = scan(path, gz, want_csv)?;
             }
-            Dest::File(open_append(path)?, path.clone())
+            Dest::File(file, path.clone())
         }
     };
     let csv = match &spec.summary_csv {
@@ -114,6 +117,36 @@ pub fn prepare(spec: &OutputSpec, resume: bool) -> Result<(RowWriter, Existing)>
         }
     };
     Ok((RowWriter { dest, gz, csv }, existing))
+}
+
+/// Hold an exclusive advisory lock on the output for the life of `file`, so a second run
+/// on the same output (a retried pod while the old one is still terminating, a repeated
+/// command) fails at once instead of interleaving rows. The kernel drops the lock when the
+/// process dies, even by SIGKILL, so a crash never leaves a stale lock. (Not on non-Unix.)
+///
+/// # Errors
+/// `InvalidInput` when another process holds the lock, `Io` when locking fails.
+#[cfg(unix)]
+fn lock_exclusive(file: &File, path: &Path) -> Result<()> {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: `flock` only reads the descriptor number, which `file` keeps open for the call.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc == 0 {
+        return Ok(());
+    }
+    let e = io::Error::last_os_error();
+    if e.kind() == io::ErrorKind::WouldBlock {
+        return Err(Error::InvalidInput(format!(
+            "another parley batch is writing {}; wait for it to end (or stop it) first",
+            path.display()
+        )));
+    }
+    Err(Error::io(format!("locking {}", path.display()), e))
+}
+
+#[cfg(not(unix))]
+fn lock_exclusive(_file: &File, _path: &Path) -> Result<()> {
+    Ok(())
 }
 
 /// Open for appending, creating the file and its folder (a shard writing to a fresh
@@ -520,6 +553,17 @@ mod tests {
         assert!(std::fs::read_to_string(&csv)
             .unwrap()
             .ends_with("c,X,group,neutral,0.0000,1.0000\n"));
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_while_the_first_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("o.jsonl");
+        let (first, _) = prepare(&spec(&out, None), true).unwrap();
+        let err = prepare(&spec(&out, None), true).err().unwrap();
+        assert!(err.to_string().contains("another parley batch"), "{err}");
+        drop(first);
+        assert!(prepare(&spec(&out, None), true).is_ok());
     }
 
     #[test]

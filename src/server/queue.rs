@@ -7,6 +7,10 @@
 //! `max_batch_items` documents or `max_batch_cost` estimated tokens, and runs the whole
 //! batch with one call. Concurrent requests therefore share encoder passes.
 //!
+//! Each unit has a `class` and a batch only holds units of one class: the server puts
+//! abstractive-summary requests (slow text generation) in their own class so extractive
+//! requests never wait behind a generator inside a shared batch.
+//!
 //! The queue is bounded in documents (`max_queue_items`): a submit that would overflow
 //! it fails at once (the handler answers 429), so memory stays bounded under any load.
 //! Units whose caller has gone (timeout, client disconnect) are skipped when picked up,
@@ -49,6 +53,7 @@ pub enum SubmitError {
 struct Unit<I, O> {
     items: Vec<I>,
     cost: usize,
+    class: u8,
     reply: oneshot::Sender<Vec<O>>,
 }
 
@@ -105,6 +110,7 @@ impl<I, O> QueueHandle<I, O> {
         &self,
         items: Vec<I>,
         cost: usize,
+        class: u8,
     ) -> Result<oneshot::Receiver<Vec<O>>, SubmitError> {
         if self.closed.load(Ordering::Acquire) {
             return Err(SubmitError::Closed);
@@ -119,7 +125,12 @@ impl<I, O> QueueHandle<I, O> {
         let (reply, rx) = oneshot::channel();
         if self
             .tx
-            .send(Msg::Unit(Unit { items, cost, reply }))
+            .send(Msg::Unit(Unit {
+                items,
+                cost,
+                class,
+                reply,
+            }))
             .is_err()
         {
             self.depth.fetch_sub(n, Ordering::AcqRel);
@@ -170,6 +181,7 @@ impl<I, O> QueueReceiver<I, O> {
             }
             let mut n_items = first.items.len();
             let mut cost = first.cost;
+            let class = first.class;
             let mut batch = vec![first];
             let deadline = Instant::now() + cfg.batch_wait;
             let mut stop = false;
@@ -205,7 +217,8 @@ impl<I, O> QueueReceiver<I, O> {
                         if u.reply.is_closed() {
                             continue;
                         }
-                        if n_items + u.items.len() > cfg.max_batch_items
+                        if u.class != class
+                            || n_items + u.items.len() > cfg.max_batch_items
                             || cost + u.cost > cfg.max_batch_cost
                         {
                             carry = Some(u);
@@ -276,9 +289,9 @@ mod tests {
     #[test]
     fn units_that_arrive_together_share_a_batch() {
         let (h, r) = queue::<u32, u32>(cfg(8, 100, 50));
-        let rx1 = h.submit(vec![1, 2], 0).unwrap();
-        let rx2 = h.submit(vec![3], 0).unwrap();
-        let rx3 = h.submit(vec![4, 5, 6], 0).unwrap();
+        let rx1 = h.submit(vec![1, 2], 0, 0).unwrap();
+        let rx2 = h.submit(vec![3], 0, 0).unwrap();
+        let rx3 = h.submit(vec![4, 5, 6], 0, 0).unwrap();
         assert_eq!(h.depth(), 6);
         let sizes = Arc::new(Mutex::new(Vec::new()));
         let s2 = sizes.clone();
@@ -299,7 +312,7 @@ mod tests {
     #[test]
     fn batches_respect_the_item_limit() {
         let (h, r) = queue::<u32, u32>(cfg(4, 100, 0));
-        let rxs: Vec<_> = (0..5).map(|i| h.submit(vec![i; 3], 0).unwrap()).collect();
+        let rxs: Vec<_> = (0..5).map(|i| h.submit(vec![i; 3], 0, 0).unwrap()).collect();
         h.close();
         let sizes = Arc::new(Mutex::new(Vec::new()));
         let s2 = sizes.clone();
@@ -319,9 +332,9 @@ mod tests {
         let mut c = cfg(100, 100, 0);
         c.max_batch_cost = 10;
         let (h, r) = queue::<u32, u32>(c);
-        let a = h.submit(vec![1], 6).unwrap();
-        let b = h.submit(vec![2], 6).unwrap();
-        let big = h.submit(vec![3], 50).unwrap();
+        let a = h.submit(vec![1], 6, 0).unwrap();
+        let b = h.submit(vec![2], 6, 0).unwrap();
+        let big = h.submit(vec![3], 50, 0).unwrap();
         h.close();
         let sizes = Arc::new(Mutex::new(Vec::new()));
         let s2 = sizes.clone();
@@ -339,21 +352,37 @@ mod tests {
     #[test]
     fn a_full_queue_refuses_at_once() {
         let (h, _r) = queue::<u32, u32>(cfg(4, 5, 0));
-        let _a = h.submit(vec![1, 2, 3], 0).unwrap();
-        assert_eq!(h.submit(vec![4, 5, 6], 0).unwrap_err(), SubmitError::Full);
-        let _b = h.submit(vec![4, 5], 0).unwrap();
-        assert_eq!(h.submit(vec![6], 0).unwrap_err(), SubmitError::Full);
+        let _a = h.submit(vec![1, 2, 3], 0, 0).unwrap();
+        assert_eq!(h.submit(vec![4, 5, 6], 0, 0).unwrap_err(), SubmitError::Full);
+        let _b = h.submit(vec![4, 5], 0, 0).unwrap();
+        assert_eq!(h.submit(vec![6], 0, 0).unwrap_err(), SubmitError::Full);
         h.close();
-        assert_eq!(h.submit(vec![], 0).unwrap_err(), SubmitError::Closed);
+        assert_eq!(h.submit(vec![], 0, 0).unwrap_err(), SubmitError::Closed);
+    }
+
+    #[test]
+    fn classes_do_not_mix() {
+        let (h, r) = queue::<u32, u32>(cfg(8, 100, 0));
+        let a = h.submit(vec![1], 0, 0).unwrap();
+        let b = h.submit(vec![2], 0, 1).unwrap();
+        let c = h.submit(vec![3], 0, 1).unwrap();
+        h.close();
+        let sizes = Arc::new(Mutex::new(Vec::new()));
+        let s2 = sizes.clone();
+        r.run(|xs| xs.to_vec(), |_| true, move |n| s2.lock().unwrap().push(n));
+        assert_eq!(a.blocking_recv().unwrap(), vec![1]);
+        assert_eq!(b.blocking_recv().unwrap(), vec![2]);
+        assert_eq!(c.blocking_recv().unwrap(), vec![3]);
+        assert_eq!(*sizes.lock().unwrap(), vec![1, 2]);
     }
 
     /// Work whose caller has gone is not run.
     #[test]
     fn abandoned_units_are_skipped() {
         let (h, r) = queue::<u32, u32>(cfg(8, 100, 0));
-        let gone = h.submit(vec![1], 0).unwrap();
+        let gone = h.submit(vec![1], 0, 0).unwrap();
         drop(gone);
-        let live = h.submit(vec![2], 0).unwrap();
+        let live = h.submit(vec![2], 0, 0).unwrap();
         h.close();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let s2 = seen.clone();
@@ -382,9 +411,9 @@ mod tests {
                 move |n| s2.lock().unwrap().push(n),
             )
         });
-        let a = h.submit(vec![1], 0).unwrap();
+        let a = h.submit(vec![1], 0, 0).unwrap();
         std::thread::sleep(Duration::from_millis(20));
-        let b = h.submit(vec![2], 0).unwrap();
+        let b = h.submit(vec![2], 0, 0).unwrap();
         assert_eq!(a.blocking_recv().unwrap(), vec![1]);
         assert_eq!(b.blocking_recv().unwrap(), vec![2]);
         h.close();
@@ -395,7 +424,7 @@ mod tests {
         let (h, r) = queue::<u32, u32>(cfg(8, 100, 5_000));
         let worker = std::thread::spawn(move || r.run(|xs| xs.to_vec(), |_| false, |_| {}));
         let t = Instant::now();
-        let a = h.submit(vec![1], 0).unwrap();
+        let a = h.submit(vec![1], 0, 0).unwrap();
         assert_eq!(a.blocking_recv().unwrap(), vec![1]);
         assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
         h.close();
@@ -407,7 +436,7 @@ mod tests {
     fn shutdown_closes_waiting_units() {
         let (h, r) = queue::<u32, u32>(cfg(1, 100, 0));
         let _ = h.tx.send(Msg::Stop);
-        let waiting = h.submit(vec![1], 0).unwrap();
+        let waiting = h.submit(vec![1], 0, 0).unwrap();
         r.run(|xs| xs.to_vec(), |_| true, |_| {});
         assert!(waiting.blocking_recv().is_err());
     }

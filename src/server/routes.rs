@@ -295,7 +295,12 @@ impl AppState {
         docs: Vec<AnalyzeRequest>,
     ) -> Result<Vec<crate::Result<Report>>, ApiError> {
         let cost = docs.iter().map(estimate_tokens).sum();
-        let rx = match self.queue().submit(docs, cost) {
+        // Generation is slow: abstractive work batches only with abstractive work.
+        let class = u8::from(
+            docs.iter()
+                .any(|d| d.summary_mode == crate::report::SummaryMode::Abstractive),
+        );
+        let rx = match self.queue().submit(docs, cost, class) {
             Ok(rx) => rx,
             Err(SubmitError::Full) => {
                 self.metrics().observe_rejection("queue_full");
