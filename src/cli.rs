@@ -79,6 +79,8 @@ pub enum Command {
     Serve(ServeCliArgs),
     /// Score whole archives (JSON Lines, folders, tar, WARC), one report per article.
     Batch(BatchCliArgs),
+    /// Measure throughput on a fixed workload (generator, encoder, engine) per device.
+    Bench(crate::bench::BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -224,6 +226,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Models(cmd) => models(&cli.global, cmd),
         Command::Serve(args) => serve(&cli.global, args),
         Command::Batch(args) => batch(&cli.global, args),
+        Command::Bench(args) => {
+            crate::bench::run(&args, &cli.global.engine_config())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -453,8 +459,8 @@ fn serve(global: &GlobalArgs, args: ServeCliArgs) -> Result<ExitCode> {
     let mut config = global.engine_config();
     config.stance_method = args.stance_method;
     let serve_config = crate::server::ServeConfig::from(args.serve);
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| Error::io("starting the async runtime", e))?;
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| Error::io("starting the async runtime", e))?;
     runtime.block_on(crate::server::run(
         serve_config,
         move || Engine::load(&config).map(std::sync::Arc::new),

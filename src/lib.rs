@@ -21,6 +21,7 @@
 //! - [`error`]: one error enum, variants named by cause.
 
 pub mod batch;
+pub mod bench;
 pub mod cli;
 pub mod engine;
 pub mod error;
