@@ -449,12 +449,10 @@ pub fn generator_runs(
         let logits = gen.forward_tokens(&ids, 0)?;
         let prefill = per_s(ids.len(), t.elapsed());
         let mut next = argmax(&logits);
-        let mut pos = ids.len();
         let t = Instant::now();
-        for _ in 0..spec.decode_tokens {
+        for pos in ids.len()..ids.len() + spec.decode_tokens {
             let logits = gen.forward_tokens(&[next], pos)?;
             next = argmax(&logits);
-            pos += 1;
         }
         let decode = per_s(spec.decode_tokens, t.elapsed());
         Ok((prefill, decode))

@@ -738,8 +738,8 @@ encoder = "m"
         assert_eq!(p.generator, "smollm2-135m-instruct-q4_1");
         assert_eq!(p.encoder, "all-minilm-l6-v2");
         let enc = c.model("all-minilm-l6-v2").unwrap();
-        assert_eq!(enc.files.len(), 3);
-        assert_eq!(enc.total_size(), Some(90868376 + 466247 + 612));
+        assert_eq!(enc.files.len(), 4);
+        assert_eq!(enc.total_size(), Some(90868376 + 466247 + 612 + 53));
         let Source::Pip(pip) = &enc.sources[0] else {
             panic!("first source should be pip")
         };

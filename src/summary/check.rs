@@ -392,10 +392,12 @@ fn name_runs(toks: &[Tok], strict_initial: bool) -> Vec<NameRun> {
     while i < toks.len() {
         let t = &toks[i];
         let lower = t.text.to_lowercase();
+        let sentence_initial_function_word =
+            strict_initial && t.initial && FUNCTION_WORDS.contains(&lower.as_str());
         let starts = is_capitalised(&t.text)
             && !t.text.chars().next().is_some_and(|c| c.is_ascii_digit())
             && !is_number_word(&lower)
-            && !(strict_initial && t.initial && FUNCTION_WORDS.contains(&lower.as_str()));
+            && !sentence_initial_function_word;
         if !starts {
             i += 1;
             continue;
@@ -504,7 +506,7 @@ fn numbers(toks: &[Tok]) -> Vec<NumberMention> {
             } else if !numeric_start
                 && unit.is_some_and(|u| {
                     // "twenty-five" adds a unit to a ten; "hundred (and) twenty" adds below 100.
-                    (current >= 20.0 && current < 100.0 && current % 10.0 == 0.0 && u < 10.0)
+                    ((20.0..100.0).contains(&current) && current % 10.0 == 0.0 && u < 10.0)
                         || (current >= 100.0 && current % 100.0 == 0.0 && u < 100.0)
                 })
             {
