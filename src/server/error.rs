@@ -237,7 +237,17 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             format!("the request body is not valid UTF-8: {e}"),
         ));
     }
-    serde_json::from_slice(bytes).map_err(|e| json_error(&e))
+    // Parse to a value first: serde would also accept a JSON array as a struct
+    // (fields by position), and every request body here is an object.
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| json_error(&e))?;
+    if !value.is_object() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            "the request body must be a JSON object",
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| json_error(&e))
 }
 
 /// Classify a serde_json error the way [`parse_json`] does.
