@@ -12,8 +12,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::{AnalyzeRequest, Engine, EngineConfig, StanceMethod, DEFAULT_TARGET};
 use crate::model::catalog::Catalog;
+use crate::model::device;
 use crate::model::store::ModelStore;
 use crate::report::{Report, StanceLabel, SummaryMode};
+use crate::stance::classifier::BaseFiles;
 use crate::{Error, Result};
 
 const EXAMPLES: &str = "\
@@ -83,6 +85,25 @@ pub enum Command {
     Bench(crate::bench::BenchArgs),
     /// Run the pipeline on an annotated corpus and print speaker, stance and summary scores.
     Eval(EvalArgs),
+    /// Train a model from the repository's data.
+    #[command(subcommand)]
+    Train(TrainCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainCommand {
+    /// Fine-tune the stance classifier (top encoder layers + head) on labelled statements;
+    /// deterministic for a seed. Writes config.json + model.safetensors (f16) to --out.
+    Stance(TrainStanceCliArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainStanceCliArgs {
+    #[command(flatten)]
+    pub train: crate::stance::train::TrainStanceArgs,
+    /// Also write the full training report (epochs, validation errors, dev) as JSON here.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -245,6 +266,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(args) => eval(&cli.global, args),
+        Command::Train(TrainCommand::Stance(args)) => train_stance(&cli.global, args),
     }
 }
 
@@ -529,6 +551,60 @@ fn eval(global: &GlobalArgs, args: EvalArgs) -> Result<ExitCode> {
         write_file_atomic(path, json.as_bytes())?;
     }
     write_stdout(&crate::eval::run::render(&report))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn train_stance(global: &GlobalArgs, args: TrainStanceCliArgs) -> Result<ExitCode> {
+    device::set_threads(global.threads)?;
+    let base = match &args.train.base {
+        Some(dir) => BaseFiles::in_dir(dir),
+        None => {
+            let config = global.engine_config();
+            let catalog = Catalog::load(None)?;
+            let store = ModelStore {
+                home: match &config.home {
+                    Some(h) => h.clone(),
+                    None => ModelStore::default_home()?,
+                },
+                offline: config.offline,
+                model_dir: config.model_dir.clone(),
+            };
+            let preset = store.ensure_preset(&catalog, &config.preset, config.progress)?;
+            let enc = &preset.encoder;
+            BaseFiles {
+                config: enc.path("config.json")?.to_path_buf(),
+                tokenizer: enc.path("tokenizer.json")?.to_path_buf(),
+                weights: enc.path("model.safetensors")?.to_path_buf(),
+            }
+        }
+    };
+    let report = crate::stance::train::train(&args.train.to_config(base))?;
+    let mut out = format!("validation:\n{}\n", report.validation);
+    if let Some(d) = &report.dev {
+        out.push_str(&format!(
+            "dev speakers, gold evidence in its sentence (aggregated):\n{}\n",
+            d.sentence
+        ));
+        out.push_str(&format!("dev speakers, gold evidence alone:\n{}\n", d.evidence_only));
+    }
+    out.push_str(&format!(
+        "frozen-layer cache {:.0} s, training {:.0} s\n",
+        report.cache_seconds, report.train_seconds
+    ));
+    for f in &report.artifact {
+        out.push_str(&format!(
+            "{}  {} bytes  sha256 {}\n",
+            f.path.display(),
+            f.bytes,
+            f.sha256
+        ));
+    }
+    if let Some(path) = &args.report {
+        let json = serde_json::to_string_pretty(&report)
+            .map_err(|e| Error::Other(anyhow::anyhow!("serialising the training report: {e}")))?;
+        write_file_atomic(path, json.as_bytes())?;
+    }
+    write_stdout(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -431,7 +431,7 @@ fn stance_line_from_speakers() {
     let text = stance_line(&many, "the merger").unwrap().text;
     assert_eq!(
         text,
-        "Person 0, Person 1, Person 2 and Person 3 favour the merger; one other favours it; others are neutral."
+        "Person 0, Person 1, Person 2 and Person 3 favour the merger; another speaker favours it; others are neutral."
     );
 
     let neutral = vec![speaker("Ingrid Solvang", StanceLabel::Neutral, 0.0, None)];

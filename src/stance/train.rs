@@ -87,11 +87,11 @@ pub struct TrainConfig {
 
 impl TrainConfig {
     /// The defaults used for the shipped artifact.
-    pub fn new(data_dir: impl Into<PathBuf>, base_dir: &Path) -> Self {
+    pub fn new(data_dir: impl Into<PathBuf>, base: BaseFiles) -> Self {
         TrainConfig {
             data_dir: data_dir.into(),
             out_dir: None,
-            base: BaseFiles::in_dir(base_dir),
+            base,
             base_model: "sentence-transformers/all-MiniLM-L6-v2".into(),
             seed: 13,
             epochs: 4,
@@ -821,9 +821,10 @@ pub struct TrainStanceArgs {
     /// Where to write the artifact (config.json + model.safetensors).
     #[arg(long, default_value = "models/stance")]
     pub out: PathBuf,
-    /// Base encoder directory (config.json, tokenizer.json, model.safetensors).
-    #[arg(long, env = "PARLEY_TEST_MINILM_DIR")]
-    pub base: PathBuf,
+    /// Base encoder directory (config.json, tokenizer.json, model.safetensors); by default
+    /// the encoder of the selected preset, from the model store.
+    #[arg(long, env = "PARLEY_STANCE_BASE")]
+    pub base: Option<PathBuf>,
     #[arg(long, default_value_t = 13)]
     pub seed: u64,
     #[arg(long, default_value_t = 4)]
@@ -852,7 +853,8 @@ pub struct TrainStanceArgs {
 }
 
 impl TrainStanceArgs {
-    pub fn to_config(&self) -> TrainConfig {
+    /// The training settings, with the base encoder's files.
+    pub fn to_config(&self, base: BaseFiles) -> TrainConfig {
         TrainConfig {
             out_dir: (!self.dry_run).then(|| self.out.clone()),
             seed: self.seed,
@@ -864,7 +866,7 @@ impl TrainStanceArgs {
             input_format: self.input_format,
             qualified_neutral_mass: self.qualified_mass,
             dev_corpus: self.dev_corpus.clone(),
-            ..TrainConfig::new(&self.data, &self.base)
+            ..TrainConfig::new(&self.data, base)
         }
     }
 }
@@ -912,66 +914,6 @@ mod tests {
         let fused = candle_nn::ops::layer_norm(&x, &w, &b, 1e-12)?;
         let diff = (ours - fused)?.abs()?.max_all()?.to_scalar::<f32>()?;
         assert!(diff < 1e-5, "diff {diff}");
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod profile_tmp {
-    use super::*;
-    fn cpu() -> f64 {
-        let s = std::fs::read_to_string("/proc/self/stat").unwrap();
-        let f: Vec<&str> = s.split_whitespace().collect();
-        (f[13].parse::<f64>().unwrap() + f[14].parse::<f64>().unwrap()) / 100.0
-    }
-    #[test]
-    #[ignore]
-    fn profile_step() -> Result<()> {
-        let dir = PathBuf::from(std::env::var("PARLEY_TEST_MINILM_DIR").unwrap());
-        let base = BaseFiles::in_dir(&dir);
-        let cfg = read_bert_config(&base.config)?;
-        let t = load_tensors(&base.weights, &Device::Cpu)?;
-        let mut vars = HashMap::new();
-        for (n, v) in &t {
-            if layer_of(n).is_some_and(|l| l >= 3) {
-                vars.insert(n.clone(), Var::from_tensor(v)?);
-            }
-        }
-        vars.insert(
-            "classifier.weight".into(),
-            Var::zeros((3, 384), DType::F32, &Device::Cpu)?,
-        );
-        vars.insert(
-            "classifier.bias".into(),
-            Var::zeros(3, DType::F32, &Device::Cpu)?,
-        );
-        let m = TopModel::new(&vars, &cfg, 3)?;
-        let mut opt =
-            candle_nn::AdamW::new(vars.values().cloned().collect(), ParamsAdamW::default())?;
-        let x = Tensor::randn(0f32, 1.0, (16, 50, 384), &Device::Cpu)?;
-        let mask = Tensor::ones((16, 50), DType::U32, &Device::Cpu)?;
-        let mut rng = StdRng::seed_from_u64(1);
-        for dp in [0.0f32, 0.1] {
-            for _ in 0..3 {
-                let c0 = cpu();
-                let mut d = Dropout::new(dp, &mut rng);
-                let logits = m.forward(&x, &mask, &mut d)?;
-                let loss = candle_nn::ops::log_softmax(&logits, D::Minus1)?
-                    .mean_all()?
-                    .neg()?;
-                let c1 = cpu();
-                let g = loss.backward()?;
-                let c2 = cpu();
-                opt.step(&g)?;
-                let c3 = cpu();
-                println!(
-                    "dropout {dp}: fwd {:.2} bwd {:.2} opt {:.2}",
-                    c1 - c0,
-                    c2 - c1,
-                    c3 - c2
-                );
-            }
-        }
         Ok(())
     }
 }

@@ -4,8 +4,8 @@
 //! Lindqvist oppose it; Daniel Achterberg is neutral."
 //!
 //! Rules: speakers who take a side come first, strongest first; at most [`MAX_NAMES`]
-//! names; the rest are counted per position ("two others oppose it", "others are
-//! neutral"). A weak position (|score| below [`WEAK_SCORE`]) is phrased "backs it
+//! names; the rest are grouped per position ("another speaker opposes it", "others are
+//! neutral"), without counts: a number the article does not contain is never written. A weak position (|score| below [`WEAK_SCORE`]) is phrased "backs it
 //! conditionally" / "is wary of it". No line when nobody takes a side.
 
 use crate::report::{Origin, Span, SpeakerReport, StanceLabel, SummarySentence};
@@ -60,15 +60,6 @@ fn strength(s: &SpeakerReport) -> f32 {
         StanceLabel::Neutral => 0.0,
         _ => s.stance.score.abs() * s.stance.confidence.max(0.01),
     }
-}
-
-fn count_word(n: usize) -> String {
-    const WORDS: [&str; 11] = [
-        "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    ];
-    WORDS
-        .get(n)
-        .map_or_else(|| n.to_string(), |w| (*w).to_string())
 }
 
 fn join_names(names: &[&str]) -> String {
@@ -152,11 +143,7 @@ pub fn stance_line(speakers: &[SpeakerReport], target: &str) -> Option<SummarySe
     counts.sort();
     for (p, n) in counts {
         let obj = object(p);
-        let subject = match (p, n) {
-            (_, 1) => "one other".to_string(),
-            (Position::Neutral, _) => "others".to_string(),
-            _ => format!("{} others", count_word(n)),
-        };
+        let subject = if n == 1 { "another speaker" } else { "others" };
         clauses.push(format!("{subject} {}", p.predicate(n > 1, &obj)));
     }
     let text = format!("{}.", capitalise_first(&clauses.join("; ")));

@@ -1,0 +1,393 @@
+//! Stance: the shipped classifier on clear-cut statements written for this test, the
+//! per-speaker aggregation through the public API, the checkpoint loaders' errors on
+//! malformed artifacts, and the hub sequence-classification loader's label mapping.
+//!
+//! The MiniLM base and the artifact come from the model store (`parley models pull`), as
+//! the engine gets them; the tests fail, loudly, when they cannot be had.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use candle_core::{DType, Device, Tensor};
+use parley::model::store::ResolvedPreset;
+use parley::report::StanceLabel;
+use parley::stance::classifier::{LabelScheme, ARTIFACT_CONFIG, ARTIFACT_WEIGHTS};
+use parley::stance::{
+    aggregate, hedge_or_condition, mentions_target, SequenceClassifier, StanceInput, StanceModel,
+    StatementEvidence, TrainedClassifier,
+};
+
+fn preset() -> &'static ResolvedPreset {
+    static PRESET: OnceLock<ResolvedPreset> = OnceLock::new();
+    PRESET.get_or_init(|| {
+        parley::model::ensure_default_preset(false)
+            .unwrap_or_else(|e| panic!("cannot get the default models: {e}"))
+    })
+}
+
+/// The folder holding the MiniLM base files, from the model store.
+fn base_dir() -> PathBuf {
+    let weights = preset()
+        .encoder
+        .path("model.safetensors")
+        .expect("MiniLM weights");
+    weights.parent().expect("a file has a folder").to_path_buf()
+}
+
+/// The shipped stance artifact, as the default preset resolves (and verifies) it.
+fn artifact_dir() -> PathBuf {
+    let classifier = preset()
+        .classifier
+        .as_ref()
+        .expect("the default preset names the trained stance classifier");
+    let weights = classifier
+        .path(ARTIFACT_WEIGHTS)
+        .expect("the artifact's weights");
+    weights.parent().expect("a file has a folder").to_path_buf()
+}
+
+fn input<'a>(target: &'a str, speaker: &'a str, statement: &'a str) -> StanceInput<'a> {
+    StanceInput {
+        target,
+        speaker,
+        statement,
+        context: None,
+    }
+}
+
+/// The shipped artifact, over the base, labels statements whose stance no reader would
+/// doubt, on targets from three domains; a conditional endorsement is favor with a lower
+/// score than an unconditional one.
+#[test]
+fn trained_classifier_gets_clear_cut_statements_right() {
+    let clf = TrainedClassifier::load(&base_dir(), &artifact_dir())
+        .expect("load the shipped stance artifact");
+    let cases = [
+        (
+            "the bridge toll",
+            "Orla Quinn",
+            "\"The toll will finally pay for the repairs this bridge needs, and I support it fully,\" Mayor Orla Quinn said.",
+            StanceLabel::Favor,
+        ),
+        (
+            "the bridge toll",
+            "Devin Marsh",
+            "Councillor Devin Marsh called the bridge toll a tax on people who have no other way to get to work and vowed to vote it down.",
+            StanceLabel::Against,
+        ),
+        (
+            "the bridge toll",
+            "the transport office",
+            "The transport office said the toll booths would be installed in March and that the work would close one lane for two weeks.",
+            StanceLabel::Neutral,
+        ),
+        (
+            "the armistice",
+            "Halvard Strom",
+            "\"This armistice has saved lives every single day since it was signed, and we will defend it,\" Foreign Minister Halvard Strom said.",
+            StanceLabel::Favor,
+        ),
+        (
+            "the armistice",
+            "Zora Mikic",
+            "Opposition leader Zora Mikic said the armistice was a surrender in all but name and demanded that the government tear it up.",
+            StanceLabel::Against,
+        ),
+        (
+            "the library closure",
+            "Ewan Hart",
+            "Ewan Hart, who has used the library for forty years, said closing it would take away the only warm public room in the village, and he urged the council to reverse the decision.",
+            StanceLabel::Against,
+        ),
+        (
+            "the library closure",
+            "Mira Solberg",
+            "Council spokeswoman Mira Solberg said the library would stay open until the end of June and that its books would move to the school.",
+            StanceLabel::Neutral,
+        ),
+    ];
+    let inputs: Vec<_> = cases.iter().map(|(t, s, st, _)| input(t, s, st)).collect();
+    let probs = clf.classify(&inputs).expect("classify");
+    for ((t, _, st, gold), p) in cases.iter().zip(&probs) {
+        let sum = p.favor + p.against + p.neutral;
+        assert!((sum - 1.0).abs() < 1e-4, "probabilities sum to {sum}");
+        assert_eq!(p.argmax(), *gold, "target {t:?}: {st}\n{p:?}");
+    }
+
+    let clear = "\"The toll will finally pay for the repairs this bridge needs, and I support it fully,\" Mayor Orla Quinn said.";
+    let conditional = "Councillor Ida Ferm said she would vote for the bridge toll only if residents of the island were exempted.";
+    let p = clf
+        .classify(&[
+            input("the bridge toll", "Orla Quinn", clear),
+            input("the bridge toll", "Ida Ferm", conditional),
+        ])
+        .expect("classify");
+    assert_eq!(p[1].argmax(), StanceLabel::Favor, "conditional: {:?}", p[1]);
+    let score = |p: &parley::report::Probabilities| p.favor - p.against;
+    assert!(
+        score(&p[1]) < score(&p[0]),
+        "conditional {:?} should score below clear {:?}",
+        p[1],
+        p[0]
+    );
+}
+
+/// A speaker's statements, classified by the shipped model and aggregated: a clear
+/// position plus a factual aside keeps the position; a hedged position keeps its label
+/// with a weaker score.
+#[test]
+fn aggregation_over_the_trained_model() {
+    let clf = TrainedClassifier::load(&base_dir(), &artifact_dir()).expect("load");
+    let target = "the bridge toll";
+    let statements = [
+        "Councillor Devin Marsh called the bridge toll a tax on people who have no other way to get to work and vowed to vote it down.",
+        "Marsh said the council meets on Tuesday evenings at the town hall.",
+    ];
+    let inputs: Vec<_> = statements
+        .iter()
+        .map(|s| input(target, "Devin Marsh", s))
+        .collect();
+    let probs = clf.classify(&inputs).expect("classify");
+    let evidence: Vec<_> = statements
+        .iter()
+        .zip(&probs)
+        .map(|(s, p)| StatementEvidence {
+            probs: *p,
+            direct: false,
+            mentions_target: mentions_target(target, s),
+            hedged: hedge_or_condition(s),
+        })
+        .collect();
+    assert!(evidence[0].mentions_target && !evidence[1].mentions_target);
+    let stance = aggregate(&evidence);
+    assert_eq!(stance.label, StanceLabel::Against, "{stance:?}");
+    assert!(stance.score < 0.0 && stance.confidence > 0.4, "{stance:?}");
+
+    let hedged = "Councillor Ida Ferm said she would vote for the bridge toll only if residents of the island were exempted.";
+    assert!(hedge_or_condition(hedged));
+    let p = clf
+        .classify(&[input(target, "Ida Ferm", hedged)])
+        .expect("classify")[0];
+    let plain = aggregate(&[StatementEvidence {
+        probs: p,
+        direct: false,
+        mentions_target: true,
+        hedged: false,
+    }]);
+    let weak = aggregate(&[StatementEvidence {
+        probs: p,
+        direct: false,
+        mentions_target: true,
+        hedged: true,
+    }]);
+    assert_eq!(weak.label, plain.label);
+    assert!(weak.score.abs() < plain.score.abs());
+}
+
+/// Pure aggregation rules, on hand-set probabilities.
+#[test]
+fn aggregation_rules() {
+    use parley::report::Probabilities as P;
+    let ev = |f, a, n, direct, mentions| StatementEvidence {
+        probs: P {
+            favor: f,
+            against: a,
+            neutral: n,
+        },
+        direct,
+        mentions_target: mentions,
+        hedged: false,
+    };
+    // All neutral → neutral (a real class, with confidence).
+    let s = aggregate(&[
+        ev(0.1, 0.1, 0.8, false, false),
+        ev(0.15, 0.05, 0.8, true, true),
+    ]);
+    assert_eq!(s.label, StanceLabel::Neutral);
+    assert!(s.confidence > 0.7);
+    // A direct quote naming the target outweighs a paraphrase that does not.
+    let s = aggregate(&[
+        ev(0.7, 0.2, 0.1, true, true),
+        ev(0.2, 0.7, 0.1, false, false),
+    ]);
+    assert_eq!(s.label, StanceLabel::Favor);
+    assert!(s.score > 0.0 && s.score <= 1.0);
+    // Scores stay in range for extreme inputs.
+    let s = aggregate(&[ev(1.0, 0.0, 0.0, true, true)]);
+    assert!((s.score - 1.0).abs() < 1e-6 && (s.confidence - 1.0).abs() < 1e-6);
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).expect("write fixture");
+}
+
+/// A malformed artifact fails to load with an error that names the problem.
+#[test]
+fn malformed_artifacts_give_clear_errors() {
+    let base = base_dir();
+    let good = artifact_dir();
+    let good_cfg = std::fs::read_to_string(good.join(ARTIFACT_CONFIG)).expect("shipped config");
+    let err = |dir: &Path| match TrainedClassifier::load(&base, dir) {
+        Ok(_) => panic!("{} loaded but is malformed", dir.display()),
+        Err(e) => e.to_string(),
+    };
+
+    // Missing directory.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let e = err(&tmp.path().join("nowhere"));
+    assert!(e.contains("config.json"), "{e}");
+
+    // Config that is not JSON.
+    let d = tempfile::tempdir().expect("tempdir");
+    write(&d.path().join(ARTIFACT_CONFIG), "{ not json");
+    std::fs::copy(good.join(ARTIFACT_WEIGHTS), d.path().join(ARTIFACT_WEIGHTS)).expect("copy");
+    let e = err(d.path());
+    assert!(e.contains("stance artifact config"), "{e}");
+
+    // Weights truncated.
+    let d = tempfile::tempdir().expect("tempdir");
+    write(&d.path().join(ARTIFACT_CONFIG), &good_cfg);
+    let bytes = std::fs::read(good.join(ARTIFACT_WEIGHTS)).expect("read");
+    std::fs::write(d.path().join(ARTIFACT_WEIGHTS), &bytes[..bytes.len() / 2]).expect("write");
+    let e = err(d.path());
+    assert!(e.contains("safetensors"), "{e}");
+
+    // A label listed twice.
+    let d = tempfile::tempdir().expect("tempdir");
+    let mut cfg: serde_json::Value = serde_json::from_str(&good_cfg).expect("json");
+    cfg["labels"] = serde_json::json!(["favor", "favor", "neutral"]);
+    write(&d.path().join(ARTIFACT_CONFIG), &cfg.to_string());
+    std::fs::copy(good.join(ARTIFACT_WEIGHTS), d.path().join(ARTIFACT_WEIGHTS)).expect("copy");
+    let e = err(d.path());
+    assert!(e.contains("twice"), "{e}");
+
+    // Trained on another base.
+    let mut cfg: serde_json::Value = serde_json::from_str(&good_cfg).expect("json");
+    cfg["base_fingerprint"] = serde_json::json!("0".repeat(64));
+    write(&d.path().join(ARTIFACT_CONFIG), &cfg.to_string());
+    let e = err(d.path());
+    assert!(e.contains("another base"), "{e}");
+
+    // Weights without the head.
+    let d = tempfile::tempdir().expect("tempdir");
+    write(&d.path().join(ARTIFACT_CONFIG), &good_cfg);
+    let mut t =
+        candle_core::safetensors::load(good.join(ARTIFACT_WEIGHTS), &Device::Cpu).expect("load");
+    t.remove("classifier.weight");
+    candle_core::safetensors::save(&t, d.path().join(ARTIFACT_WEIGHTS)).expect("save");
+    let e = err(d.path());
+    assert!(e.contains("classifier.weight"), "{e}");
+}
+
+/// Write a BERT sequence-classification checkpoint built from the MiniLM base: `bert.`
+/// prefixed encoder, a pooler, and a head whose weights are zero and whose bias fixes the
+/// output distribution, so the label mapping can be checked exactly.
+fn write_checkpoint(dir: &Path, id2label: serde_json::Value, bias: &[f32]) {
+    let base = base_dir();
+    let mut cfg: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(base.join("config.json")).expect("base config"),
+    )
+    .expect("json");
+    cfg["id2label"] = id2label;
+    cfg["model_type"] = serde_json::json!("bert");
+    write(&dir.join("config.json"), &cfg.to_string());
+    std::fs::copy(base.join("tokenizer.json"), dir.join("tokenizer.json")).expect("copy tokenizer");
+    let base_t = candle_core::safetensors::load(base.join("model.safetensors"), &Device::Cpu)
+        .expect("base weights");
+    let mut t: HashMap<String, Tensor> = HashMap::new();
+    for (k, v) in base_t {
+        if !k.starts_with("pooler.") {
+            t.insert(format!("bert.{k}"), v);
+        }
+    }
+    let h = 384;
+    t.insert(
+        "bert.pooler.dense.weight".into(),
+        Tensor::eye(h, DType::F32, &Device::Cpu).expect("eye"),
+    );
+    t.insert(
+        "bert.pooler.dense.bias".into(),
+        Tensor::zeros(h, DType::F32, &Device::Cpu).expect("zeros"),
+    );
+    t.insert(
+        "classifier.weight".into(),
+        Tensor::zeros((bias.len(), h), DType::F32, &Device::Cpu).expect("zeros"),
+    );
+    t.insert(
+        "classifier.bias".into(),
+        Tensor::new(bias, &Device::Cpu).expect("bias"),
+    );
+    candle_core::safetensors::save(&t, dir.join("model.safetensors")).expect("save");
+}
+
+/// An NLI checkpoint loads, is read as NLI, and maps entailment → favor, contradiction →
+/// against, neutral → neutral, whatever the id order.
+#[test]
+fn hub_nli_checkpoint_maps_labels() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let ln2 = 2f32.ln();
+    // ids: 0 contradiction (bias 0), 1 entailment (ln 2), 2 neutral (0) → 1/4, 1/2, 1/4.
+    write_checkpoint(
+        d.path(),
+        serde_json::json!({"0": "CONTRADICTION", "1": "ENTAILMENT", "2": "NEUTRAL"}),
+        &[0.0, ln2, 0.0],
+    );
+    let clf = SequenceClassifier::load(d.path(), &Device::Cpu).expect("load NLI checkpoint");
+    assert_eq!(clf.scheme(), LabelScheme::Nli);
+    let p = clf
+        .classify(&[input(
+            "the armistice",
+            "Halvard Strom",
+            "We will defend the armistice.",
+        )])
+        .expect("classify")[0];
+    assert!(
+        (p.favor - 0.5).abs() < 1e-5
+            && (p.against - 0.25).abs() < 1e-5
+            && (p.neutral - 0.25).abs() < 1e-5,
+        "{p:?}"
+    );
+}
+
+/// A stance-labelled checkpoint is read as stance; unusable label maps are refused.
+#[test]
+fn hub_stance_checkpoint_and_bad_labels() {
+    let d = tempfile::tempdir().expect("tempdir");
+    write_checkpoint(
+        d.path(),
+        serde_json::json!({"0": "AGAINST", "1": "FAVOR", "2": "NONE"}),
+        &[2f32.ln(), 0.0, 0.0],
+    );
+    let clf = SequenceClassifier::load(d.path(), &Device::Cpu).expect("load stance checkpoint");
+    assert_eq!(clf.scheme(), LabelScheme::Stance);
+    let p = clf
+        .classify(&[input("the toll", "A", "It is fine.")])
+        .expect("classify")[0];
+    assert!(
+        (p.against - 0.5).abs() < 1e-5 && (p.favor - 0.25).abs() < 1e-5,
+        "{p:?}"
+    );
+
+    let d = tempfile::tempdir().expect("tempdir");
+    write_checkpoint(
+        d.path(),
+        serde_json::json!({"0": "LABEL_0", "1": "LABEL_1", "2": "LABEL_2"}),
+        &[0.0; 3],
+    );
+    let e = SequenceClassifier::load(d.path(), &Device::Cpu)
+        .err()
+        .expect("generic labels must be refused");
+    assert!(e.to_string().contains("LABEL_0"), "{e}");
+
+    let d = tempfile::tempdir().expect("tempdir");
+    write_checkpoint(
+        d.path(),
+        serde_json::json!({"0": "favor", "1": "against"}),
+        &[0.0; 2],
+    );
+    let e = SequenceClassifier::load(d.path(), &Device::Cpu)
+        .err()
+        .expect("two labels must be refused");
+    assert!(e.to_string().contains("id2label"), "{e}");
+}
