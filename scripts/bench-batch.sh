@@ -7,10 +7,10 @@
 # Runs, each under /usr/bin/time -v:
 #   throughput  the dev-corpus articles (CORPUS/*.json) repeated to ROWS rows (default 500),
 #               all scored: articles/min and peak RSS.
-#   memory      a BIG-row input (default 10,000): every 20th row is a real article, the
-#               rest are empty-text rows that become error rows, so all BIG rows pass
-#               through reader, workers, model stage and writer while the model scores
-#               BIG/20 of them. Peak RSS here close to the throughput run = memory is flat.
+#   memory      a BIG-row input (default 10,000): every EVERY-th row (default 20) is a real
+#               article, the rest are empty-text rows that become error rows, so all BIG
+#               rows pass through reader, workers, model stage and writer while the model
+#               scores BIG/EVERY of them. Peak RSS close to the throughput run = flat memory.
 #
 # Appends one CSV line per run to benches/batch-runs.csv (date, host, cores, profile,
 # run, rows, scored, seconds, articles/min, peak RSS MiB) and prints them.
@@ -21,6 +21,7 @@ cd "$(dirname "$0")/.."
 CORPUS=${CORPUS:-data/dev}
 ROWS=${ROWS:-500}
 BIG=${BIG:-10000}
+EVERY=${EVERY:-20}
 PROFILE=${PROFILE:-debug}
 BATCH_FLAGS=${BATCH_FLAGS:-}
 
@@ -45,9 +46,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # Build the inputs: ids are unique per copy so every row is scored.
-python3 - "$CORPUS" "$ROWS" "$BIG" "$work" <<'PY'
+python3 - "$CORPUS" "$ROWS" "$BIG" "$EVERY" "$work" <<'PY'
 import glob, json, os, sys
-corpus, rows, big, work = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+corpus, rows, big, every, work = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 arts = []
 for p in sorted(glob.glob(os.path.join(corpus, "*.json"))):
     a = json.load(open(p, encoding="utf-8"))
@@ -61,7 +62,7 @@ with open(os.path.join(work, "memory.jsonl"), "w", encoding="utf-8") as f:
     for i in range(big):
         a = dict(arts[i % len(arts)])
         a["id"] = f"{a['id']}#{i}"
-        if i % 20:
+        if i % every:
             a["text"] = ""
         f.write(json.dumps(a) + "\n")
 PY
@@ -93,4 +94,4 @@ run() { # name input rows scored
 }
 
 run throughput "$work/throughput.jsonl" "$ROWS" "$ROWS"
-run memory "$work/memory.jsonl" "$BIG" $(((BIG + 19) / 20))
+run memory "$work/memory.jsonl" "$BIG" $(((BIG + EVERY - 1) / EVERY))
