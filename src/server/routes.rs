@@ -444,8 +444,8 @@ pub async fn analyze_batch(
     let mut slots: Vec<Option<ApiError>> = Vec::with_capacity(n);
     let mut good = Vec::new();
     for value in batch.documents {
-        let checked = serde_json::from_value::<AnalyzeRequest>(value)
-            .map_err(|e| ApiError::invalid_input(format!("invalid document: {e}")))
+        let checked = super::error::from_object::<AnalyzeRequest>(value)
+            .map_err(|e| ApiError::invalid_input(format!("invalid document: {}", e.message)))
             .and_then(|req| {
                 engine.validate(&req)?;
                 Ok(req)
