@@ -127,6 +127,14 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // Server-side failures are logged here, once, inside the request's span (so with
+        // its request id); client mistakes are not worth a log line beyond the access log.
+        if self.status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(code = self.code, message = %self.message, "request failed");
+        } else if self.status.is_server_error() && self.code != "not_ready" {
+            // (`not_ready` is routine: readiness probes poll it while models load.)
+            tracing::warn!(code = self.code, message = %self.message, "request not served");
+        }
         let mut resp = (self.status, axum::Json(self.body())).into_response();
         if let Some(secs) = self.retry_after {
             resp.headers_mut()

@@ -155,7 +155,10 @@ fn build(state: AppState, extra: Router<AppState>) -> Router {
                         path = %req.uri().path(),
                     )
                 })
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                // 5xx answers are logged where they arise, with their cause (ApiError,
+                // the panic catcher); a second generic line per failure adds nothing.
+                .on_failure(()),
         )
         .layer(SetRequestIdLayer::new(X_REQUEST_ID, MakeRequestUuid))
         .with_state(state)
