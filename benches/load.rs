@@ -3,12 +3,20 @@
 //! with the same engine in the same run, and the ratio server/in-process.
 //!
 //! `cargo bench --bench load` (add `--features cuda` on a GPU machine). Settings:
-//! `PARLEY_LOAD_SECS` (seconds per measurement, default 10),
+//! `PARLEY_LOAD_ROUNDS` (requests per client per measurement, default 4),
 //! `PARLEY_LOAD_CONCURRENCY` (default `1,4,16`).
 //!
+//! Every measurement does the same fixed work (c clients × rounds requests) and
+//! throughput is requests / wall time until the last one finished, so slow requests
+//! cannot fall outside a time window and flatter a mode. `batch` in the server columns
+//! is the mean number of documents per engine call (from the server's own metrics).
+//!
 //! In-process baseline at concurrency c: c threads each calling `Engine::analyze` in a
-//! loop (what a program embedding the library would do). The server at c: c async
-//! clients each posting `/v1/analyze` in a loop; the server batches their requests.
+//! loop (what a program embedding the library would do); `ratio` is server/in-process.
+//! A second baseline, `batch`, calls `Engine::analyze_batch` with c articles at a time
+//! in one thread (the best an embedding program can do); `vs batch` is server/that. The
+//! server at c: c async clients each posting `/v1/analyze` in a loop; the server batches
+//! their requests.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -52,7 +60,7 @@ impl Stats {
     }
 }
 
-fn in_process(engine: &Arc<Engine>, docs: &[String], conc: usize, secs: Duration) -> Stats {
+fn in_process(engine: &Arc<Engine>, docs: &[String], conc: usize, rounds: usize) -> Stats {
     let start = Instant::now();
     let threads: Vec<_> = (0..conc)
         .map(|t| {
@@ -61,15 +69,13 @@ fn in_process(engine: &Arc<Engine>, docs: &[String], conc: usize, secs: Duration
             std::thread::spawn(move || {
                 let mut lat = Vec::new();
                 let mut errors = 0;
-                let mut i = t;
-                while start.elapsed() < secs {
+                for i in t..t + rounds {
                     let req = AnalyzeRequest::new(docs[i % docs.len()].clone());
                     let t0 = Instant::now();
                     match engine.analyze(&req) {
                         Ok(_) => lat.push(t0.elapsed()),
                         Err(_) => errors += 1,
                     }
-                    i += 1;
                 }
                 (lat, errors)
             })
@@ -85,7 +91,30 @@ fn in_process(engine: &Arc<Engine>, docs: &[String], conc: usize, secs: Duration
     s
 }
 
-async fn over_http(base: &str, docs: &[String], conc: usize, secs: Duration) -> Stats {
+fn in_process_batched(engine: &Arc<Engine>, docs: &[String], conc: usize, rounds: usize) -> Stats {
+    let start = Instant::now();
+    let mut s = Stats::default();
+    let mut i = 0;
+    for _ in 0..rounds {
+        let reqs: Vec<AnalyzeRequest> = (0..conc)
+            .map(|k| AnalyzeRequest::new(docs[(i + k) % docs.len()].clone()))
+            .collect();
+        let t0 = Instant::now();
+        let results = engine.analyze_batch(&reqs);
+        let took = t0.elapsed();
+        for r in results {
+            match r {
+                Ok(_) => s.latencies.push(took),
+                Err(_) => s.errors += 1,
+            }
+        }
+        i += conc;
+    }
+    s.wall = start.elapsed();
+    s
+}
+
+async fn over_http(base: &str, docs: &[String], conc: usize, rounds: usize) -> Stats {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(conc)
         .build()
@@ -99,8 +128,7 @@ async fn over_http(base: &str, docs: &[String], conc: usize, secs: Duration) -> 
             tokio::spawn(async move {
                 let mut lat = Vec::new();
                 let mut errors = 0;
-                let mut i = t;
-                while start.elapsed() < secs {
+                for i in t..t + rounds {
                     let body = serde_json::json!({ "text": docs[i % docs.len()] });
                     let t0 = Instant::now();
                     match client.post(&url).json(&body).send().await {
@@ -110,7 +138,6 @@ async fn over_http(base: &str, docs: &[String], conc: usize, secs: Duration) -> 
                         }
                         _ => errors += 1,
                     }
-                    i += 1;
                 }
                 (lat, errors)
             })
@@ -126,14 +153,32 @@ async fn over_http(base: &str, docs: &[String], conc: usize, secs: Duration) -> 
     s
 }
 
+/// (documents, engine calls) so far, from the server's metrics.
+async fn batch_stats(base: &str) -> (f64, f64) {
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (
+        value("parley_batch_size_documents_sum "),
+        value("parley_batch_size_documents_count "),
+    )
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is not meaningful here.
-    let secs = Duration::from_secs(
-        std::env::var("PARLEY_LOAD_SECS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(10),
-    );
+    let rounds: usize = std::env::var("PARLEY_LOAD_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4);
     let levels: Vec<usize> = std::env::var("PARLEY_LOAD_CONCURRENCY")
         .unwrap_or_else(|_| "1,4,16".into())
         .split(',')
@@ -180,27 +225,42 @@ fn main() {
     });
 
     println!(
-        "{:>5} | {:>10} {:>9} {:>9} | {:>10} {:>9} {:>9} | {:>6}",
-        "conc", "http req/s", "p50 ms", "p99 ms", "proc req/s", "p50 ms", "p99 ms", "ratio"
+        "{:>4} | {:>9} {:>8} {:>8} {:>5} | {:>9} {:>8} {:>8} | {:>9} | {:>5} {:>8}",
+        "conc",
+        "http r/s",
+        "p50 ms",
+        "p99 ms",
+        "batch",
+        "proc r/s",
+        "p50 ms",
+        "p99 ms",
+        "batch r/s",
+        "ratio",
+        "vs batch"
     );
     for &c in &levels {
-        let http = rt.block_on(over_http(&base, &docs, c, secs));
-        let local = in_process(&engine, &docs, c, secs);
+        let before = rt.block_on(batch_stats(&base));
+        let http = rt.block_on(over_http(&base, &docs, c, rounds));
+        let after = rt.block_on(batch_stats(&base));
+        let mean_batch = (after.0 - before.0) / (after.1 - before.1).max(1.0);
+        let local = in_process(&engine, &docs, c, rounds);
+        let batched = in_process_batched(&engine, &docs, c, rounds);
+        let errors = http.errors + local.errors + batched.errors;
         println!(
-            "{:>5} | {:>10.2} {:>9.1} {:>9.1} | {:>10.2} {:>9.1} {:>9.1} | {:>6.2}{}",
+            "{:>4} | {:>9.2} {:>8.0} {:>8.0} {:>5.1} | {:>9.2} {:>8.0} {:>8.0} | {:>9.2} | {:>5.2} {:>8.2}{}",
             c,
             http.throughput(),
             http.pct(0.5),
             http.pct(0.99),
+            mean_batch,
             local.throughput(),
             local.pct(0.5),
             local.pct(0.99),
+            batched.throughput(),
             http.throughput() / local.throughput(),
-            if http.errors + local.errors > 0 {
-                format!(
-                    "  (errors: http {}, in-process {})",
-                    http.errors, local.errors
-                )
+            http.throughput() / batched.throughput(),
+            if errors > 0 {
+                format!("  (errors: {errors})")
             } else {
                 String::new()
             }

@@ -74,6 +74,31 @@ fn round_numbers(v: Value) -> Value {
     }
 }
 
+/// Equal JSON, except numbers may differ by 1e-4.
+fn assert_close(a: &Value, b: &Value, path: &str) {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            assert!((x - y).abs() <= 1e-4, "{path}: {x} vs {y}");
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            assert_eq!(x.len(), y.len(), "{path}: lengths differ");
+            for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                assert_close(x, y, &format!("{path}[{i}]"));
+            }
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let kx: Vec<_> = x.keys().collect();
+            let ky: Vec<_> = y.keys().collect();
+            assert_eq!(kx, ky, "{path}: keys differ");
+            for (k, v) in x {
+                assert_close(v, &y[k], &format!("{path}.{k}"));
+            }
+        }
+        _ => assert_eq!(a, b, "{path}"),
+    }
+}
+
 fn demo_request() -> Value {
     json!({"text": DEMO_ARTICLE, "title": DEMO_TITLE, "id": "demo-1"})
 }
@@ -96,7 +121,10 @@ fn analyze_returns_the_same_report_as_the_engine() {
     let mut req = AnalyzeRequest::new(DEMO_ARTICLE);
     req.title = Some(DEMO_TITLE.into());
     req.id = Some("demo-1".into());
-    let direct = serde_json::to_value(engine().analyze(&req).unwrap()).unwrap();
+    // Through JSON text, as the CLI prints it (f32 fields widen differently via to_value).
+    let direct: Value =
+        serde_json::from_str(&serde_json::to_string(&engine().analyze(&req).unwrap()).unwrap())
+            .unwrap();
     assert_eq!(comparable(body), comparable(direct));
 }
 
@@ -151,13 +179,14 @@ fn batch_answers_in_order_with_inline_errors() {
     assert_eq!(error_code(&results[2]), "invalid_input");
     assert_eq!(results[3]["id"], "b");
 
-    // Batched results equal single analyses.
+    // Batched results equal single analyses, up to float noise: a batched encoder pass
+    // pads inputs, which moves the last digits of the probabilities.
     let (_, _, single) = post_json(
         &c,
         &s.url("/v1/analyze"),
         &json!({"text": second, "id": "b"}),
     );
-    assert_eq!(comparable(results[3].clone()), comparable(single));
+    assert_close(&comparable(results[3].clone()), &comparable(single), "$");
 }
 
 #[test]
@@ -552,13 +581,17 @@ fn slow_requests_time_out_with_504() {
 #[test]
 #[ignore = "failed on a heavily loaded 2-core machine (in-flight batch answered non-200 at shutdown); to be investigated under issue 5"]
 fn graceful_shutdown_completes_in_flight_requests() {
-    let s = TestServer::start(ServeConfig::default());
+    let s = TestServer::start(ServeConfig {
+        // Long enough for the batch below on a slow shared CI machine.
+        drain_timeout: Duration::from_secs(300),
+        ..ServeConfig::default()
+    });
     let url = s.url("/v1/analyze/batch");
     let metrics_url = s.url("/metrics");
     // Enough work that the request is still running when shutdown starts.
-    let n = ServeConfig::default().max_batch_documents;
+    let n = 8;
     let docs: Vec<Value> = (0..n)
-        .map(|i| json!({"text": DEMO_ARTICLE.repeat(3), "id": i.to_string()}))
+        .map(|i| json!({"text": DEMO_ARTICLE.repeat(2), "id": i.to_string()}))
         .collect();
     let inflight = std::thread::spawn(move || {
         let c = client();

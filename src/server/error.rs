@@ -127,6 +127,14 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // Server-side failures are logged here, once, inside the request's span (so with
+        // its request id); client mistakes are not worth a log line beyond the access log.
+        if self.status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(code = self.code, message = %self.message, "request failed");
+        } else if self.status.is_server_error() && self.code != "not_ready" {
+            // (`not_ready` is routine: readiness probes poll it while models load.)
+            tracing::warn!(code = self.code, message = %self.message, "request not served");
+        }
         let mut resp = (self.status, axum::Json(self.body())).into_response();
         if let Some(secs) = self.retry_after {
             resp.headers_mut()
@@ -237,17 +245,32 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             format!("the request body is not valid UTF-8: {e}"),
         ));
     }
-    // Parse to a value first: serde would also accept a JSON array as a struct
-    // (fields by position), and every request body here is an object.
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| json_error(&e))?;
+    from_object(value)
+}
+
+/// Deserialize a parsed body or batch item, which must be a JSON object: serde would
+/// otherwise accept a struct written as an array of its fields (`["text"]`), which no
+/// client means.
+pub fn from_object<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
     if !value.is_object() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_input",
-            "the request body must be a JSON object",
-        ));
+        return Err(ApiError::invalid_input(format!(
+            "expected a JSON object, got {}",
+            json_kind(&value)
+        )));
     }
     serde_json::from_value(value).map_err(|e| json_error(&e))
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 /// Classify a serde_json error the way [`parse_json`] does.
@@ -283,6 +306,10 @@ mod tests {
         let e = parse_json::<AnalyzeRequest>(b"{\"text\": \"caf\xe9\"}").unwrap_err();
         assert_eq!(e.status, StatusCode::BAD_REQUEST);
         assert_eq!(e.code, "invalid_utf8");
+
+        let e = parse_json::<AnalyzeRequest>(b"[\"text\"]").unwrap_err();
+        assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(e.message.contains("an array"), "{}", e.message);
 
         let ok = parse_json::<AnalyzeRequest>(b"{\"text\": \"x\"}").unwrap();
         assert_eq!(ok.target, crate::engine::DEFAULT_TARGET);

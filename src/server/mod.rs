@@ -556,11 +556,16 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Install a global tracing subscriber (`RUST_LOG` filter, default `info`) in the
-/// given format. Does nothing if one is already installed (e.g. by the CLI or a test).
+/// Install a global tracing subscriber for the server in the given format: request logs
+/// (`tower_http`, with the request id) and parley's own at info, everything else at
+/// warn; `PARLEY_LOG` (or `RUST_LOG`) overrides the filter. Does nothing if a subscriber
+/// is already installed, so a CLI that wants `--log-format` honoured calls this instead
+/// of its own set-up for `serve`.
 pub fn init_logging(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_env("PARLEY_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new("parley=info,tower_http=info,warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -153,10 +153,15 @@ impl<I, O> QueueHandle<I, O> {
 
 impl<I, O> QueueReceiver<I, O> {
     /// The worker loop. `process` runs one batch and must return one output per item.
-    /// `more_coming(units_in_batch)` says whether it is worth waiting `batch_wait` for
-    /// more work (the server answers from its count of admitted requests, so a lone
-    /// request never pays the wait). `on_batch(items)` observes each batch's size.
-    /// Returns when the queue is closed or every handle is dropped.
+    /// `on_batch(items)` observes each batch's size. Returns when the queue is closed or
+    /// every handle is dropped.
+    ///
+    /// When to stop collecting: the worker waits for more work only while it expects
+    /// some — `more_coming(units_in_batch)` (the server answers from its count of
+    /// admitted requests, so a lone request never waits) or fewer units than the last
+    /// batch had (clients answered by the last batch are usually about to send their
+    /// next request, so without this, batches alternate big and small). Each arrival
+    /// extends the wait by `batch_wait`, never beyond `4 × batch_wait` in all.
     pub fn run(
         self,
         mut process: impl FnMut(&[I]) -> Vec<O>,
@@ -165,6 +170,7 @@ impl<I, O> QueueReceiver<I, O> {
     ) {
         let cfg = self.config;
         let mut carry: Option<Unit<I, O>> = None;
+        let mut last_units = 0;
         loop {
             let first = match carry.take() {
                 Some(u) => u,
@@ -183,7 +189,9 @@ impl<I, O> QueueReceiver<I, O> {
             let mut cost = first.cost;
             let class = first.class;
             let mut batch = vec![first];
-            let deadline = Instant::now() + cfg.batch_wait;
+            let first_at = Instant::now();
+            let cap = first_at + cfg.batch_wait * 4;
+            let mut deadline = first_at + cfg.batch_wait;
             let mut stop = false;
             while n_items < cfg.max_batch_items && cost < cfg.max_batch_cost {
                 let msg = match self.rx.try_recv() {
@@ -194,7 +202,8 @@ impl<I, O> QueueReceiver<I, O> {
                     }
                     Err(TryRecvError::Empty) => {
                         let now = Instant::now();
-                        if now >= deadline || !more_coming(batch.len()) {
+                        let expecting = more_coming(batch.len()) || batch.len() < last_units;
+                        if now >= deadline || !expecting {
                             break;
                         }
                         match self.rx.recv_timeout(deadline - now) {
@@ -227,9 +236,11 @@ impl<I, O> QueueReceiver<I, O> {
                         n_items += u.items.len();
                         cost += u.cost;
                         batch.push(u);
+                        deadline = (Instant::now() + cfg.batch_wait).min(cap);
                     }
                 }
             }
+            last_units = batch.len();
             run_batch(batch, n_items, &mut process, &mut on_batch);
             if stop {
                 // Units still queued (and `carry`) are dropped here: their callers see

@@ -155,7 +155,10 @@ fn build(state: AppState, extra: Router<AppState>) -> Router {
                         path = %req.uri().path(),
                     )
                 })
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                // 5xx answers are logged where they arise, with their cause (ApiError,
+                // the panic catcher); a second generic line per failure adds nothing.
+                .on_failure(()),
         )
         .layer(SetRequestIdLayer::new(X_REQUEST_ID, MakeRequestUuid))
         .with_state(state)
@@ -444,8 +447,8 @@ pub async fn analyze_batch(
     let mut slots: Vec<Option<ApiError>> = Vec::with_capacity(n);
     let mut good = Vec::new();
     for value in batch.documents {
-        let checked = serde_json::from_value::<AnalyzeRequest>(value)
-            .map_err(|e| ApiError::invalid_input(format!("invalid document: {e}")))
+        let checked = super::error::from_object::<AnalyzeRequest>(value)
+            .map_err(|e| ApiError::invalid_input(format!("invalid document: {}", e.message)))
             .and_then(|req| {
                 engine.validate(&req)?;
                 Ok(req)
