@@ -590,3 +590,111 @@ fn dev_corpus_report() {
         );
     }
 }
+
+/// The abstractive dev table: SmolLM2 output before and after the checker, with per-sentence
+/// diagnostics (best source similarity, unsupported facts) for calibrating the threshold.
+/// Run: PARLEY_TEST_SMOLLM2_GGUF=... PARLEY_DEV_CORPUS=... cargo test --test summary
+///      dev_corpus_abstractive -- --ignored --nocapture
+#[test]
+#[ignore = "dev harness: runs SmolLM2 over the dev corpus"]
+fn dev_corpus_abstractive() {
+    use parley::summary::abstractive::split_generated;
+    use parley::summary::check::cosine;
+    let embedder = MiniLm::from_env();
+    let gguf = support::env_dir("PARLEY_TEST_SMOLLM2_GGUF");
+    let mut generator =
+        parley::model::generator::Generator::load(&gguf, &candle_core::Device::Cpu).unwrap();
+    let corpus = support::load_corpus(&support::env_dir("PARLEY_DEV_CORPUS"));
+    let opts = SummaryOptions {
+        stance_line: false,
+        ..SummaryOptions::default()
+    };
+    let mut sums = [[0.0f64; 6]; 2];
+    let mut total_ms = 0.0;
+    let (mut kept, mut gen, mut far, mut facts) = (0, 0, 0, 0);
+    for a in &corpus {
+        let sents = split_sentences(&a.text);
+        let quoted = quoted_spans(&a.text);
+        let refs: Vec<String> = split_sentences(&a.reference_summary)
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
+        let inp = SummaryInput {
+            text: &a.text,
+            title: Some(&a.title),
+            sentences: &sents,
+            quoted: &quoted,
+            speakers: &[],
+            target: &a.target,
+        };
+        let t = std::time::Instant::now();
+        let out = summary::abstractive(&inp, &mut generator, &embedder, &opts).unwrap();
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        total_ms += ms;
+        // "Before": the model's own first three sentences, as the checker saw them.
+        let (mut raw, _) = split_generated(&out.raw.replace('\n', " "));
+        raw.truncate(3);
+        let after: Vec<String> = out
+            .summary
+            .sentences
+            .iter()
+            .map(|s| s.text.clone())
+            .collect();
+        eprintln!("\n== {} ({ms:.0} ms) warnings {:?}", a.id, out.warnings);
+        // Diagnostics: each raw sentence, its best source similarity and unsupported facts.
+        let src: Vec<&str> = sents.iter().map(|s| s.text.as_str()).collect();
+        let sv = parley::model::Embedder::embed(&embedder, &src).unwrap();
+        for r in &raw {
+            let v = &parley::model::Embedder::embed(&embedder, &[r.as_str()]).unwrap()[0];
+            let best = sv.iter().map(|x| cosine(v, x)).fold(f32::MIN, f32::max);
+            let article = format!("{}\n\n{}", a.title, a.text);
+            eprintln!(
+                "  gen {best:.3} {:?} :: {r}",
+                unsupported(&article, r).unsupported
+            );
+        }
+        for s in &out.summary.sentences {
+            eprintln!("  out {:?}: {}", s.origin, s.text);
+        }
+        gen += out.stats.generated;
+        kept += out.stats.kept;
+        far += out.stats.replaced_far;
+        facts += out.stats.replaced_facts;
+        // The headline is part of the article for the fact check.
+        let article = format!("{}\n\n{}", a.title, a.text);
+        for (k, summ) in [raw, after].iter().enumerate() {
+            let sc = score_summary(&article, &refs, &a.key_facts, summ);
+            let row = [
+                sc.rouge.rouge1.f1,
+                sc.rouge.rouge2.f1,
+                sc.rouge.rouge_lsum.f1,
+                sc.key_fact_coverage.unwrap_or(0.0),
+                sc.words as f64,
+                sc.unsupported.rate(),
+            ];
+            for (s, v) in sums[k].iter_mut().zip(row) {
+                *s += v;
+            }
+        }
+    }
+    let n = corpus.len() as f64;
+    eprintln!(
+        "\n{:<24} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}",
+        "", "R1", "R2", "RLsum", "KF", "words", "unsup"
+    );
+    for (name, s) in ["SmolLM2 raw", "SmolLM2 checked"].iter().zip(sums) {
+        eprintln!(
+            "{name:<24} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>6.1} {:>6.3}",
+            s[0] / n,
+            s[1] / n,
+            s[2] / n,
+            s[3] / n,
+            s[4] / n,
+            s[5] / n
+        );
+    }
+    eprintln!(
+        "sentences: {gen} generated, {kept} kept, {facts} replaced (facts), {far} replaced (too far); {:.0} ms/article",
+        total_ms / n
+    );
+}

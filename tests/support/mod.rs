@@ -1,6 +1,6 @@
-//! Test and dev-harness support for the summary tests: a MiniLM embedder run with candle
-//! (until the model layer's encoder is merged), a small sentence splitter standing in for
-//! the text stage, and the dev corpus loader.
+//! Test and dev-harness support for the summary tests: the MiniLM encoder from the
+//! environment, a small sentence splitter standing in for the text stage, and the dev
+//! corpus loader.
 //!
 //! The splitter lives here, not in `src/summary`: the crate's sentences come from
 //! `parley::text`.
@@ -9,13 +9,10 @@
 
 use std::path::PathBuf;
 
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
-use parley::model::Embedder;
+use candle_core::Device;
+use parley::model::encoder::{Encoder, EncoderFiles};
 use parley::report::Span;
 use parley::text::Sentence;
-use tokenizers::Tokenizer;
 
 /// A directory from an environment variable, or a clear failure.
 pub fn env_dir(var: &str) -> PathBuf {
@@ -25,83 +22,14 @@ pub fn env_dir(var: &str) -> PathBuf {
     }
 }
 
-/// all-MiniLM-L6-v2: mean pooling over the last layer, L2-normalised.
-pub struct MiniLm {
-    model: BertModel,
-    tokenizer: Tokenizer,
-    device: Device,
-}
+/// The model layer's MiniLM encoder, from `PARLEY_TEST_MINILM_DIR`.
+pub struct MiniLm;
 
 impl MiniLm {
-    pub fn load(dir: &std::path::Path) -> MiniLm {
-        let device = Device::Cpu;
-        let config: Config =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap())
-                .unwrap();
-        let mut tokenizer = Tokenizer::from_file(dir.join("tokenizer.json")).unwrap();
-        tokenizer
-            .with_truncation(Some(tokenizers::TruncationParams {
-                max_length: 256,
-                ..Default::default()
-            }))
-            .unwrap();
-        tokenizer.with_padding(Some(tokenizers::PaddingParams::default()));
-        let vb = unsafe {
-            VarBuilder::from_mmaped_safetensors(
-                &[dir.join("model.safetensors")],
-                DType::F32,
-                &device,
-            )
-            .unwrap()
-        };
-        let model = BertModel::load(vb, &config).unwrap();
-        MiniLm {
-            model,
-            tokenizer,
-            device,
-        }
-    }
-
-    pub fn from_env() -> MiniLm {
-        MiniLm::load(&env_dir("PARLEY_TEST_MINILM_DIR"))
-    }
-
-    fn embed_batch(&self, texts: &[&str]) -> candle_core::Result<Vec<Vec<f32>>> {
-        let enc = self
-            .tokenizer
-            .encode_batch(texts.to_vec(), true)
-            .map_err(candle_core::Error::msg)?;
-        let ids: Vec<Tensor> = enc
-            .iter()
-            .map(|e| Tensor::new(e.get_ids(), &self.device))
-            .collect::<candle_core::Result<_>>()?;
-        let mask: Vec<Tensor> = enc
-            .iter()
-            .map(|e| Tensor::new(e.get_attention_mask(), &self.device))
-            .collect::<candle_core::Result<_>>()?;
-        let ids = Tensor::stack(&ids, 0)?;
-        let mask = Tensor::stack(&mask, 0)?;
-        let types = ids.zeros_like()?;
-        let out = self.model.forward(&ids, &types, Some(&mask))?;
-        let m = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-        let summed = out.broadcast_mul(&m)?.sum(1)?;
-        let counts = m.sum(1)?;
-        let mean = summed.broadcast_div(&counts)?;
-        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?;
-        mean.broadcast_div(&norm)?.to_vec2::<f32>()
-    }
-}
-
-impl Embedder for MiniLm {
-    fn embed(&self, texts: &[&str]) -> parley::Result<Vec<Vec<f32>>> {
-        let mut out = Vec::with_capacity(texts.len());
-        for chunk in texts.chunks(16) {
-            out.extend(self.embed_batch(chunk)?);
-        }
-        Ok(out)
-    }
-    fn name(&self) -> &str {
-        "all-MiniLM-L6-v2 (test harness)"
+    pub fn from_env() -> Encoder {
+        let dir = env_dir("PARLEY_TEST_MINILM_DIR");
+        Encoder::load(&EncoderFiles::from_dir(&dir), &Device::Cpu)
+            .unwrap_or_else(|e| panic!("cannot load MiniLM from {}: {e}", dir.display()))
     }
 }
 
