@@ -17,14 +17,18 @@
 //!   and cache, device selection, and the runtimes (encoder, generator).
 //! - [`engine`]: runs the stages in order; the one entry point for every shell.
 //! - Shells: [`cli`] (the `parley` binary), [`server`] (HTTP), [`batch`] (archives).
+//! - [`eval`]: scoring against the annotated corpus (speaker matching, P/R/F1).
 //! - [`error`]: one error enum, variants named by cause.
 
+pub mod batch;
+pub mod bench;
 pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod model;
 pub mod report;
+pub mod server;
 pub mod stance;
 pub mod summary;
 pub mod text;

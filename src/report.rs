@@ -147,7 +147,11 @@ pub enum StanceLabel {
 }
 
 impl StanceLabel {
-    pub const ALL: [StanceLabel; 3] = [StanceLabel::Favor, StanceLabel::Against, StanceLabel::Neutral];
+    pub const ALL: [StanceLabel; 3] = [
+        StanceLabel::Favor,
+        StanceLabel::Against,
+        StanceLabel::Neutral,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             StanceLabel::Favor => "favor",

@@ -2,8 +2,7 @@
 //! checker, the abstractive plumbing, the stance line, and the metrics on hand-computed
 //! examples. The article below is written for these tests (fictional places and people).
 //!
-//! Model tests need `PARLEY_TEST_MINILM_DIR` (all-MiniLM-L6-v2: config.json,
-//! tokenizer.json, model.safetensors) and fail with a clear message when it is unset.
+//! Model tests use the default preset's MiniLM from the model cache (fetched on first use).
 //! `dev_corpus_report` (ignored) prints the dev-corpus table; it also needs
 //! `PARLEY_DEV_CORPUS` (the directory of dev `*.json`).
 
@@ -593,15 +592,15 @@ fn dev_corpus_report() {
 
 /// The abstractive dev table: SmolLM2 output before and after the checker, with per-sentence
 /// diagnostics (best source similarity, unsupported facts) for calibrating the threshold.
-/// Run: PARLEY_TEST_SMOLLM2_GGUF=... PARLEY_DEV_CORPUS=... cargo test --test summary
-///      dev_corpus_abstractive -- --ignored --nocapture
+/// Run: PARLEY_DEV_CORPUS=... cargo test --test summary dev_corpus_abstractive -- --ignored
+///      --nocapture
 #[test]
 #[ignore = "dev harness: runs SmolLM2 over the dev corpus"]
 fn dev_corpus_abstractive() {
     use parley::summary::abstractive::split_generated;
     use parley::summary::check::cosine;
     let embedder = MiniLm::from_env();
-    let gguf = support::env_dir("PARLEY_TEST_SMOLLM2_GGUF");
+    let gguf = support::generator_gguf();
     let mut generator =
         parley::model::generator::Generator::load(&gguf, &candle_core::Device::Cpu).unwrap();
     let corpus = support::load_corpus(&support::env_dir("PARLEY_DEV_CORPUS"));

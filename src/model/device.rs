@@ -130,15 +130,31 @@ pub fn cpu_threads() -> usize {
     candle_core::utils::get_num_threads()
 }
 
-/// The SIMD extensions candle's CPU kernels were compiled with, e.g. "avx f16c".
+/// The SIMD extensions candle's CPU kernels can use here, e.g. "avx2 f16c fma avx512f".
+///
+/// candle 0.11 detects features at run time: its `with_avx()` reports AVX2, `with_f16c()`
+/// F16C, `with_neon()` NEON; its quantized x86 kernels also dispatch on FMA and AVX-512
+/// (VNNI), which candle does not expose, so those are detected here the same way.
 pub fn cpu_features() -> String {
     use candle_core::utils::{with_avx, with_f16c, with_neon, with_simd128};
     let mut out = Vec::new();
     if with_avx() {
-        out.push("avx");
+        out.push("avx2");
     }
     if with_f16c() {
         out.push("f16c");
+    }
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    {
+        if std::is_x86_feature_detected!("fma") {
+            out.push("fma");
+        }
+        if std::is_x86_feature_detected!("avx512f") {
+            out.push("avx512f");
+        }
+        if std::is_x86_feature_detected!("avx512vnni") {
+            out.push("avx512vnni");
+        }
     }
     if with_neon() {
         out.push("neon");

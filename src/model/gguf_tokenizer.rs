@@ -65,6 +65,8 @@ fn pre_kind(pre: Option<&str>) -> Result<PreKind> {
 #[derive(Clone)]
 pub struct GgufTokenizer {
     inner: Tokenizer,
+    /// The same tokenizer with control-token matching off, for untrusted text.
+    plain: Tokenizer,
     /// The raw bytes each id stands for (byte-level symbols undone; control and
     /// user-defined tokens as their text).
     bytes: Vec<Vec<u8>>,
@@ -269,6 +271,11 @@ impl GgufTokenizer {
             .into(),
         };
         inner.with_pre_tokenizer(Some(pre_tok));
+        if pre == PreKind::Qwen2 {
+            // Qwen2's own tokenizer.json composes text to NFC first (llama.cpp skips this;
+            // the two differ only on decomposed input).
+            inner.with_normalizer(Some(tokenizers::normalizers::unicode::NFC));
+        }
         inner.with_decoder(Some(ByteLevel::default()));
 
         let table = byte_level_chars();
@@ -322,8 +329,12 @@ impl GgufTokenizer {
             }
         }
 
+        let mut plain = inner.clone();
+        plain.set_encode_special_tokens(true);
+
         Ok(GgufTokenizer {
             inner,
+            plain,
             bytes,
             control,
             bos,
@@ -340,6 +351,16 @@ impl GgufTokenizer {
     pub fn encode(&self, text: &str) -> Result<Vec<u32>> {
         let enc = self
             .inner
+            .encode_fast(text, false)
+            .map_err(|e| Error::Inference(format!("tokenize: {e}")))?;
+        Ok(enc.get_ids().to_vec())
+    }
+
+    /// Token ids for `text` taken literally: control-token text (`<|im_end|>` typed into an
+    /// article) is tokenised as ordinary characters, so content cannot forge chat markup.
+    pub fn encode_text(&self, text: &str) -> Result<Vec<u32>> {
+        let enc = self
+            .plain
             .encode_fast(text, false)
             .map_err(|e| Error::Inference(format!("tokenize: {e}")))?;
         Ok(enc.get_ids().to_vec())
@@ -394,6 +415,11 @@ impl GgufTokenizer {
     /// The id of a token text, if the vocabulary has it.
     pub fn token_id(&self, text: &str) -> Option<u32> {
         self.inner.token_to_id(text)
+    }
+
+    /// Whether prompts start with BOS (`tokenizer.ggml.add_bos_token`).
+    pub fn add_bos(&self) -> bool {
+        self.add_bos
     }
 
     pub fn bos_id(&self) -> Option<u32> {

@@ -394,9 +394,11 @@ fn name_runs(toks: &[Tok], strict_initial: bool) -> Vec<NameRun> {
     while i < toks.len() {
         let t = &toks[i];
         let lower = t.text.to_lowercase();
+        let sentence_initial_function_word =
+            strict_initial && t.initial && FUNCTION_WORDS.contains(&lower.as_str());
         let starts = is_capitalised(&t.text)
             && !is_number_word(&lower)
-            && !(strict_initial && t.initial && FUNCTION_WORDS.contains(&lower.as_str()));
+            && !sentence_initial_function_word;
         if !starts {
             i += 1;
             continue;

@@ -1,9 +1,37 @@
 //! Text → sentences → quotes and speakers. Pure and synchronous: no models, no I/O.
 //!
 //! Offsets everywhere in this module are character (Unicode scalar) offsets into the
-//! original input, end exclusive.
+//! original input, end exclusive: `text.chars().skip(start).take(end - start)` is the
+//! reported text.
+//!
+//! ## Layout: one file per stage, in data-flow order
+//!
+//! - `normalize`: the original text → a working copy (straight quotes, plain spaces,
+//!   `\n` line ends) with a map back to original character offsets.
+//! - `sentences`: paragraphs (blank lines, or lines when there are none) and sentences
+//!   (abbreviations, initials, decimals, quotes that span sentences).
+//! - `quotes`: quotation-mark pairs per paragraph, including quotes that run over
+//!   several paragraphs. Found before sentences so no sentence ends inside a quote.
+//! - `tokens`: words, possessives, quote marks and punctuation with their spans.
+//! - `mentions`: capitalised names, titles and roles → the entity registry.
+//! - `attribution`: per sentence, speech acts: cue, unresolved subject, statement.
+//! - `resolve`: subjects (names, pronouns, descriptions) → entities; entities with
+//!   statements → [`Speaker`]s with their mentions.
+//! - `lexicon`: the word lists all of the above share.
+//!
+//! The rules are lexicons plus patterns written for news English in general; the dev
+//! corpus measures them (`tests/text_dev.rs`), it does not tune them.
 
-use crate::report::{Mention, SpeakerKind, Span, StatementKind};
+mod attribution;
+mod lexicon;
+mod mentions;
+mod normalize;
+mod quotes;
+mod resolve;
+mod sentences;
+mod tokens;
+
+use crate::report::{Mention, Span, SpeakerKind, StatementKind};
 
 /// A sentence of the article.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +44,12 @@ pub struct Sentence {
 }
 
 /// Words attributed to a speaker.
+///
+/// Direct statements are the words between the quote marks (without the marks and
+/// without a trailing comma). Reported statements are the reported clause ("that ..." or
+/// the bare clause after the cue); for verbs whose object carries the attitude ("urged
+/// drivers to return", "accused X of ...", "called the plan \"reckless\"") the
+/// statement starts at the verb, so the stance model sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     /// The quoted or reported words, exactly as in the original text.
@@ -47,6 +81,38 @@ pub struct TextAnalysis {
 }
 
 /// Run the text pipeline over an article.
-pub fn analyze_text(_text: &str) -> TextAnalysis {
-    TextAnalysis::default()
+///
+/// Never fails: text without paragraphs, sentences or speakers gives empty lists. Every
+/// span refers to character offsets of `text` itself.
+pub fn analyze_text(text: &str) -> TextAnalysis {
+    let doc = normalize::Doc::new(text);
+    let paragraphs = sentences::split_paragraphs(&doc);
+    let quotes = quotes::find_quotes(&doc, &paragraphs);
+    let sents = sentences::split_sentences(&doc, &paragraphs, &quotes);
+    let (toks, sent_toks) = tokens::tokenize(&doc, &sents, &quotes);
+    let ctx = mentions::Ctx::new(toks, sent_toks, sents, quotes);
+    let mut registry = mentions::build_registry(&ctx);
+    let acts: Vec<_> = (0..ctx.sent_toks.len())
+        .map(|si| attribution::sentence_acts(&ctx, &registry, &ctx.quotes, si))
+        .collect();
+    let speakers = resolve::resolve(&doc, &ctx, &mut registry, acts);
+    TextAnalysis {
+        paragraphs: paragraphs.iter().map(|&(s, e)| doc.span(s, e)).collect(),
+        sentences: ctx
+            .sent_spans
+            .iter()
+            .map(|&(s, e, p)| {
+                let span = doc.span(s, e);
+                Sentence {
+                    text: doc.original_text(span),
+                    span,
+                    paragraph: p,
+                }
+            })
+            .collect(),
+        speakers,
+    }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,6 @@
-//! Test and dev-harness support for the summary tests: the MiniLM encoder from the
-//! environment, a small sentence splitter standing in for the text stage, and the dev
-//! corpus loader.
+//! Test and dev-harness support for the summary tests: the default preset's encoder and
+//! generator from the model store, a small sentence splitter standing in for the text
+//! stage, and the dev corpus loader.
 //!
 //! The splitter lives here, not in `src/summary`: the crate's sentences come from
 //! `parley::text`.
@@ -22,15 +22,35 @@ pub fn env_dir(var: &str) -> PathBuf {
     }
 }
 
-/// The model layer's MiniLM encoder, from `PARLEY_TEST_MINILM_DIR`.
+/// The default preset's models, from the model cache (fetched on first use).
+fn preset() -> parley::model::store::ResolvedPreset {
+    parley::model::ensure_default_preset(false)
+        .unwrap_or_else(|e| panic!("cannot get the default models: {e}"))
+}
+
+/// The model layer's MiniLM encoder (the default preset's).
 pub struct MiniLm;
 
 impl MiniLm {
     pub fn from_env() -> Encoder {
-        let dir = env_dir("PARLEY_TEST_MINILM_DIR");
-        Encoder::load(&EncoderFiles::from_dir(&dir), &Device::Cpu)
+        let preset = preset();
+        let weights = preset
+            .encoder
+            .path("model.safetensors")
+            .expect("MiniLM weights");
+        let dir = weights.parent().expect("a file has a folder");
+        Encoder::load(&EncoderFiles::from_dir(dir), &Device::Cpu)
             .unwrap_or_else(|e| panic!("cannot load MiniLM from {}: {e}", dir.display()))
     }
+}
+
+/// The default preset's generator GGUF (SmolLM2-135M-Instruct).
+pub fn generator_gguf() -> PathBuf {
+    preset()
+        .generator
+        .single_file()
+        .expect("generator file")
+        .to_path_buf()
 }
 
 /// Sentences with character spans: paragraphs at blank lines, sentences at `.!?`

@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+"""parley next to its peers, on the same machine, model files, thread count and inputs.
+
+Runs, in one process tree and alternating in rounds so a busy machine biases nobody:
+  * `parley bench --device cpu --json` (its JSON also carries the exact workload: prompt
+    text, prefill/decode token counts, encoder sentences and batch sizes, repeats);
+  * llama.cpp through llama-cpp-python on the same GGUF: prefill tokens/s (one batch of
+    the same number of prompt tokens) and decode tokens/s (greedy, one token per step);
+  * PyTorch + transformers on the same MiniLM files: sentences/s at each batch size on the
+    same sentences, with the same work (tokenise, forward, mean-pool, L2-normalise);
+  * the decode memory-bandwidth ceiling: bytes read per generated token (GGUF tensor bytes,
+    plus the KV cache at the mean decode position) against this machine's measured read
+    bandwidth (a C sum loop, numpy when no C compiler), at a working set the size of the
+    model (which may sit in a large L3) and at 1 GiB (main memory).
+
+Prints ratios parley/peer and writes everything as JSON (--out).
+
+Setup (not in CI; a venv under /tmp):
+  python3 -m venv /tmp/venv-bench
+  CMAKE_ARGS="-DGGML_NATIVE=ON" /tmp/venv-bench/bin/pip install llama-cpp-python numpy gguf torch transformers
+  cargo build --release
+  PARLEY_HOME=/tmp/parley-home /tmp/venv-bench/bin/python scripts/peers/peers.py --threads 2
+
+Model files come from parley's model store: $PARLEY_HOME/models/<id>/ (or --gguf / --minilm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def figure(samples: list[float]) -> dict:
+    s = sorted(samples)
+    q = statistics.quantiles(s, n=4, method="inclusive") if len(s) > 1 else [s[0]] * 3
+    return {"median": statistics.median(s), "min": s[0], "max": s[-1], "q1": q[0], "q3": q[2], "n": len(s)}
+
+
+def fmt(f: dict | None) -> str:
+    if not f:
+        return "n/a"
+    return f"{f['median']:.1f} [{f['min']:.1f}-{f['max']:.1f}]"
+
+
+# ---------------------------------------------------------------- parley
+
+def run_parley(binary: Path, threads: int, quick: bool, repeats: int | None) -> dict:
+    with tempfile.TemporaryDirectory() as d:
+        out = Path(d) / "parley.json"
+        cmd = [str(binary), "--threads", str(threads), "bench", "--device", "cpu", "--json", str(out)]
+        if quick:
+            cmd.append("--quick")
+        if repeats:
+            cmd += ["--repeats", str(repeats)]
+        print("+", " ".join(cmd), file=sys.stderr, flush=True)
+        subprocess.run(cmd, check=True, stdout=sys.stderr)
+        return json.loads(out.read_text())
+
+
+# ---------------------------------------------------------------- llama.cpp
+
+def run_llama(gguf: Path, threads: int, work: dict, prompt_text: str) -> dict:
+    import numpy as np
+    from llama_cpp import Llama
+
+    p, d = work["prefill_tokens"], work["decode_tokens"]
+    llm = Llama(
+        model_path=str(gguf),
+        n_ctx=p + d + 16,
+        n_batch=p,
+        n_ubatch=p,
+        n_threads=threads,
+        n_threads_batch=threads,
+        verbose=False,
+    )
+    ids = llm.tokenize(prompt_text.encode(), add_bos=True, special=False)[:p]
+    if len(ids) < p:
+        raise SystemExit(f"prompt has {len(ids)} tokens, need {p}")
+    prefill, decode = [], []
+    for i in range(work["warmup"] + work["repeats"]):
+        llm.reset()
+        t = time.perf_counter()
+        llm.eval(ids)
+        tp = time.perf_counter() - t
+        nxt = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+        t = time.perf_counter()
+        for _ in range(d):
+            llm.eval([nxt])
+            nxt = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+        td = time.perf_counter() - t
+        if i >= work["warmup"]:
+            prefill.append(p / tp)
+            decode.append(d / td)
+    import llama_cpp
+
+    return {
+        "version": llama_cpp.__version__,
+        "system_info": llama_cpp.llama_print_system_info().decode(errors="replace").strip(),
+        "prefill_tokens_per_s": figure(prefill),
+        "decode_tokens_per_s": figure(decode),
+    }
+
+
+# ---------------------------------------------------------------- PyTorch
+
+def run_torch(minilm: Path, threads: int, work: dict, sentences: list[str]) -> dict:
+    import torch
+    from transformers import AutoModel, PreTrainedTokenizerFast
+
+    torch.set_num_threads(threads)
+    tok = PreTrainedTokenizerFast(tokenizer_file=str(minilm / "tokenizer.json"), pad_token="[PAD]")
+    tok.backend_tokenizer.no_padding()
+    model = AutoModel.from_pretrained(str(minilm)).eval()
+
+    def embed(batch: list[str]):
+        enc = tok(batch, padding=True, truncation=True, max_length=256, return_tensors="pt")
+        out = model(**enc).last_hidden_state
+        mask = enc["attention_mask"].unsqueeze(-1).to(out.dtype)
+        mean = (out * mask).sum(1) / mask.sum(1)
+        return torch.nn.functional.normalize(mean, dim=1)
+
+    curve = []
+    with torch.inference_mode():
+        for b in work["encoder_batches"]:
+            runs = []
+            for i in range(work["warmup"] + work["repeats"]):
+                t = time.perf_counter()
+                for k in range(0, len(sentences), b):
+                    embed(sentences[k : k + b])
+                dt = time.perf_counter() - t
+                if i >= work["warmup"]:
+                    runs.append(len(sentences) / dt)
+            curve.append({"batch": b, "sentences_per_s": figure(runs)})
+    return {
+        "torch": torch.__version__,
+        "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+        "threads": torch.get_num_threads(),
+        "encoder_sentences_per_s": curve,
+    }
+
+
+# ---------------------------------------------------------------- bandwidth
+
+C_BW = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <time.h>
+#include <omp.h>
+static double now(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec+t.tv_nsec*1e-9;}
+int main(int argc,char**argv){
+  size_t bytes=strtoull(argv[1],0,10); int reps=atoi(argv[2]);
+  size_t n=bytes/sizeof(uint64_t); uint64_t*a=aligned_alloc(64,n*sizeof(uint64_t));
+  #pragma omp parallel for
+  for(size_t i=0;i<n;i++)a[i]=i;
+  double best=0; uint64_t sink=0;
+  for(int r=0;r<reps;r++){
+    double t=now(); uint64_t s=0;
+    #pragma omp parallel for reduction(+:s)
+    for(size_t i=0;i<n;i++)s+=a[i];
+    double dt=now()-t; sink+=s; double gbs=bytes/dt/1e9; if(gbs>best)best=gbs;
+  }
+  printf("%.3f %llu\n",best,(unsigned long long)(sink&1)); return 0;}
+"""
+
+
+def read_bandwidth(threads: int, sizes: list[int]) -> dict:
+    """Best-of-N read bandwidth (GB/s) at each working-set size, with `threads` threads."""
+    out = {"method": None, "threads": threads, "gb_per_s": {}}
+    cc = shutil.which("gcc") or shutil.which("cc")
+    if cc:
+        with tempfile.TemporaryDirectory() as d:
+            src, exe = Path(d) / "bw.c", Path(d) / "bw"
+            src.write_text(C_BW)
+            subprocess.run([cc, "-O3", "-march=native", "-fopenmp", str(src), "-o", str(exe)], check=True)
+            env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+            for size in sizes:
+                reps = max(5, int(4e9 // size))
+                r = subprocess.run([str(exe), str(size), str(reps)], env=env, capture_output=True, text=True, check=True)
+                out["gb_per_s"][str(size)] = float(r.stdout.split()[0])
+        out["method"] = "C uint64 sum loop, OpenMP, -O3 -march=native, best of N"
+    else:
+        import numpy as np
+
+        for size in sizes:
+            a = np.ones(size // 8, dtype=np.int64)
+            best = 0.0
+            for _ in range(max(5, int(4e9 // size))):
+                t = time.perf_counter()
+                a.sum()
+                best = max(best, size / (time.perf_counter() - t) / 1e9)
+            out["gb_per_s"][str(size)] = best
+        out["method"] = "numpy int64 sum, one thread, best of N"
+    return out
+
+
+def decode_bytes_per_token(gguf: Path, position: float) -> dict:
+    """Bytes a decode step reads: every weight tensor once (the token embedding only one
+    row unless it doubles as the output matrix), plus K and V of every earlier position."""
+    from gguf import GGUFReader
+
+    r = GGUFReader(str(gguf))
+    names = {t.name: t for t in r.tensors}
+    total = sum(int(t.n_bytes) for t in r.tensors)
+    emb = names.get("token_embd.weight")
+    tied = "output.weight" not in names
+    weights = total
+    if emb is not None and not tied:
+        rows = int(emb.shape[-1]) if len(emb.shape) > 1 else 1
+        weights = total - int(emb.n_bytes) + int(emb.n_bytes) // max(rows, 1)
+
+    def field(k):
+        f = r.fields.get(k)
+        return None if f is None else f.contents()
+
+    arch = field("general.architecture")
+    layers = field(f"{arch}.block_count")
+    heads = field(f"{arch}.attention.head_count")
+    kv_heads = field(f"{arch}.attention.head_count_kv") or heads
+    dim = field(f"{arch}.embedding_length")
+    kv = 0
+    if layers and heads and dim:
+        head_dim = dim // heads
+        # candle's quantized llama keeps K and V in f32.
+        kv = int(layers * 2 * kv_heads * head_dim * 4 * position)
+    return {
+        "tensor_bytes": total,
+        "tied_embeddings": tied,
+        "weight_bytes_per_token": weights,
+        "kv_bytes_per_token": kv,
+        "bytes_per_token": weights + kv,
+        "at_position": position,
+    }
+
+
+# ---------------------------------------------------------------- main
+
+def model_file(home: Path, model_id: str, pattern: str) -> Path:
+    found = sorted((home / "models" / model_id).glob(pattern))
+    if not found:
+        raise SystemExit(f"no {pattern} under {home / 'models' / model_id}: set PARLEY_HOME or pass --gguf/--minilm")
+    return found[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--parley", type=Path, default=REPO / "target/release/parley")
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--quick", action="store_true", help="pass --quick to parley bench (peers follow its workload)")
+    ap.add_argument("--repeats", type=int, help="timed repeats for everyone (default: parley's)")
+    ap.add_argument("--rounds", type=int, default=1, help="alternate parley and peers this many times")
+    ap.add_argument("--home", type=Path, default=Path(os.environ.get("PARLEY_HOME", Path.home() / ".cache/parley")))
+    ap.add_argument("--gguf", type=Path)
+    ap.add_argument("--minilm", type=Path)
+    ap.add_argument("--skip", action="append", default=[], choices=["llama", "torch", "bandwidth"])
+    ap.add_argument("--out", type=Path, help="write all results here as JSON")
+    a = ap.parse_args()
+
+    rounds = []
+    gguf = minilm = None
+    for k in range(a.rounds):
+        print(f"== round {k + 1}/{a.rounds}", file=sys.stderr, flush=True)
+        rec = {"parley": run_parley(a.parley, a.threads, a.quick, a.repeats)}
+        pj = rec["parley"]
+        dev, work = pj["devices"][0], pj["workload"]
+        if gguf is None:
+            gguf = a.gguf or model_file(a.home, dev["generator_model"], "*.gguf")
+            minilm = a.minilm or model_file(a.home, dev["encoder_model"], "config.json").parent
+        if "llama" not in a.skip:
+            print("+ llama.cpp", file=sys.stderr, flush=True)
+            rec["llama_cpp"] = run_llama(gguf, a.threads, work, pj["inputs"]["prompt_text"])
+        if "torch" not in a.skip:
+            print("+ pytorch", file=sys.stderr, flush=True)
+            rec["pytorch"] = run_torch(minilm, a.threads, work, pj["inputs"]["encoder_sentences"])
+        rounds.append(rec)
+
+    last = rounds[-1]
+    work = last["parley"]["workload"]
+    result = {
+        "date": last["parley"]["date"],
+        "machine": last["parley"]["machine"],
+        "python": platform.python_version(),
+        "threads": a.threads,
+        "gguf": str(gguf),
+        "minilm": str(minilm),
+        "workload": work,
+        "rounds": rounds,
+    }
+
+    def med(*path):
+        """Median over rounds of the value at `path` (dict keys / list indices)."""
+        vals = []
+        for r in rounds:
+            v = r
+            for p in path:
+                try:
+                    v = v[p]
+                except (KeyError, IndexError, TypeError):
+                    v = None
+                    break
+            if v is not None:
+                vals.append(v)
+        return statistics.median(vals) if vals else None
+
+    def enc_med(src, batch):
+        vals = []
+        for r in rounds:
+            curve = (r["parley"]["devices"][0]["encoder_sentences_per_s"] if src == "parley"
+                     else r.get("pytorch", {}).get("encoder_sentences_per_s", []))
+            vals += [p["sentences_per_s"]["median"] for p in curve if p["batch"] == batch]
+        return statistics.median(vals) if vals else None
+
+    ratios = {}
+    lines = [f"| figure | parley | peer | parley/peer |", "|---|---|---|---|"]
+    for key, label in [("prefill_tokens_per_s", "prefill tok/s"), ("decode_tokens_per_s", "decode tok/s")]:
+        ours = med("parley", "devices", 0, key, "median")
+        theirs = med("llama_cpp", key, "median")
+        if ours and theirs:
+            ratios[f"{key}_vs_llama_cpp"] = ours / theirs
+            lines.append(f"| {label} (llama.cpp) | {ours:.1f} | {theirs:.1f} | {ours / theirs:.2f} |")
+    for b in work["encoder_batches"]:
+        ours, theirs = enc_med("parley", b), enc_med("pytorch", b)
+        if ours and theirs:
+            ratios[f"encoder_batch_{b}_vs_pytorch"] = ours / theirs
+            lines.append(f"| encoder sent/s b={b} (PyTorch) | {ours:.1f} | {theirs:.1f} | {ours / theirs:.2f} |")
+
+    if "bandwidth" not in a.skip:
+        mean_pos = work["prefill_tokens"] + work["decode_tokens"] / 2
+        bpt = decode_bytes_per_token(gguf, mean_pos)
+        model_ws = 1 << (max(bpt["bytes_per_token"], 1) - 1).bit_length()
+        sizes = sorted({model_ws, 1 << 30})
+        bw = read_bandwidth(a.threads, sizes)
+        result["decode_ceiling"] = {"bytes": bpt, "bandwidth": bw}
+        decode = med("parley", "devices", 0, "decode_tokens_per_s", "median")
+        llama_decode = med("llama_cpp", "decode_tokens_per_s", "median")
+        for size, gbs in bw["gb_per_s"].items():
+            ceiling = gbs * 1e9 / bpt["bytes_per_token"]
+            tag = f"{int(size) >> 20} MiB"
+            result["decode_ceiling"][f"ceiling_tokens_per_s_{tag.replace(' ', '')}"] = ceiling
+            if decode:
+                ratios[f"decode_fraction_of_ceiling_{tag.replace(' ', '')}"] = decode / ceiling
+                lines.append(f"| decode / ceiling at {tag} ({gbs:.1f} GB/s → {ceiling:.0f} tok/s) | {decode:.1f} | "
+                             f"{llama_decode or float('nan'):.1f} (llama.cpp) | {decode / ceiling:.2f} "
+                             f"(llama.cpp {((llama_decode or float('nan')) / ceiling):.2f}) |")
+    result["ratios"] = ratios
+    table = "\n".join(lines)
+    result["table_markdown"] = table
+    print(table)
+    print(f"\nbytes/token: {result.get('decode_ceiling', {}).get('bytes')}")
+    if a.out:
+        a.out.write_text(json.dumps(result, indent=2))
+        print(f"wrote {a.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

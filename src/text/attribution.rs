@@ -1,0 +1,1803 @@
+//! Attribution: speech acts in each sentence — a cue ("said", "according to", "urged"),
+//! who it belongs to (a name, a pronoun or a description, not yet resolved) and what was
+//! said (a quote, a reported clause, or nothing yet).
+//!
+//! Patterns handled, all from the cue outwards:
+//! - subject before the cue, with adverbs between ("X also said"), titles and role
+//!   prefixes ("opposition lawmaker X said"), appositions and relative clauses between
+//!   commas ("X, the minister, said"; "Its spokesman, X, said"; "X, who ..., said"),
+//!   coordinated names ("A and B said") and relative "who said";
+//! - subject after the cue when the cue follows a quote or a comma ("..., said X");
+//! - "according to X" before or after its clause, with documents and data excluded;
+//! - participles continuing a cue (", adding that ...", "with X reaffirming that ...");
+//! - complements: "that"-clauses (after objects and time phrases: "told reporters on
+//!   Tuesday that ..."), bare clauses, a colon or comma before a quote, evaluative verbs
+//!   whose object is the statement ("urged colleagues to ...");
+//! - quote-first ("\"...,\" X said"), parenthetical (", she said,") and clause-first
+//!   ("..., X announced.") orders;
+//! - negated or refused cues ("did not say", "declined to comment") and passives ("was
+//!   told") are not speech acts.
+//!
+//! Quotes that no cue in their sentence claims are left for the resolver, which
+//! attributes quote-only sentences to the neighbouring speaker.
+
+use std::collections::HashSet;
+
+use super::lexicon::{self as lx, CueClass};
+use super::mentions::{np_left, np_right, Ctx, NameClass, Registry};
+use super::quotes::Quote;
+use super::tokens::TokKind;
+use crate::report::StatementKind;
+
+/// Whom a speech act belongs to, before resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SubjectRef {
+    /// A capitalised name (index into `Registry::mentions`).
+    Name(usize),
+    /// A capitalised word that is nobody known yet: an organisation voice ("Bellmart").
+    NewOrg { start: usize, end: usize },
+    /// A single capitalised word that a person role describes ("His daughter, Sigrid").
+    NewPerson { start: usize, end: usize },
+    /// he / she / it / they at this token.
+    Pronoun(usize),
+    /// A description over tokens `start..end` with its head token.
+    Desc(Desc),
+    /// The subject of the previous act in the same sentence (", adding that ...").
+    SameAsPrevious,
+}
+
+/// What a description describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DescKind {
+    Person,
+    Org,
+    Group,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Desc {
+    pub start: usize,
+    pub end: usize,
+    pub head: usize,
+    pub kind: DescKind,
+    /// Introduced by "a"/"an"/"one"/...: a new, unnamed voice.
+    pub indefinite: bool,
+}
+
+/// Words attributed by one act (working character offsets).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RawStatement {
+    pub start: usize,
+    pub end: usize,
+    pub kind: StatementKind,
+}
+
+/// One speech act.
+#[derive(Debug, Clone)]
+pub(crate) struct Act {
+    /// Token index of the cue (the verb, or "according").
+    pub cue: usize,
+    pub cue_text: String,
+    pub subjects: Vec<SubjectRef>,
+    /// Token index where the subject sits (for salience and pronoun order).
+    pub subject_tok: usize,
+    /// Token range of an apposition giving the subject's role.
+    pub role: Option<(usize, usize)>,
+    pub statements: Vec<RawStatement>,
+    /// The act ends in a colon with nothing after it: the next quote is its content.
+    pub colon_intro: bool,
+    /// The act had no complement of its own: free quotes in its sentence go to it first.
+    pub open: bool,
+}
+
+/// Everything attribution finds in one sentence.
+pub(crate) struct SentenceActs {
+    pub acts: Vec<Act>,
+    /// Quotes in the sentence no act claimed.
+    pub free_quotes: Vec<usize>,
+    /// The sentence has no words outside quotes.
+    pub quote_only: bool,
+}
+
+/// Analyse one sentence.
+pub(crate) fn sentence_acts(
+    ctx: &Ctx,
+    reg: &Registry,
+    quotes: &[Quote],
+    si: usize,
+) -> SentenceActs {
+    let (a, b) = ctx.sent_toks[si];
+    let toks = &ctx.toks;
+    let mut acts: Vec<Act> = Vec::new();
+    let mut claimed: HashSet<usize> = HashSet::new();
+    // Token ranges already used as a complement: cues inside them are reported, not ours.
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    let mut i = a;
+    while i < b {
+        let t = &toks[i];
+        if !t.is_word()
+            || t.quote.is_some()
+            || covered.iter().rev().take(3).any(|&(s, e)| s <= i && i < e)
+        {
+            i += 1;
+            continue;
+        }
+        let act = if t.lower == "according" && i + 1 < b && toks[i + 1].lower == "to" {
+            according_to(ctx, reg, si, i)
+        } else if t.lower == "put" {
+            if put_odds(ctx, i, b) {
+                finite_cue(ctx, reg, si, i, CueClass::Evaluative, &acts)
+            } else {
+                None
+            }
+        } else if let Some((class, participle)) = lx::speech_verb(&t.lower) {
+            if participle {
+                participle_cue(ctx, reg, si, i, class, &acts)
+            } else {
+                finite_cue(ctx, reg, si, i, class, &acts)
+            }
+        } else {
+            None
+        };
+        if let Some((act, comp)) = act {
+            if let Some((cs, ce)) = comp {
+                covered.push((cs, ce));
+                for q in quotes_in(ctx, cs, ce) {
+                    claimed.insert(q);
+                }
+            }
+            for st in &act.statements {
+                for qi in quotes_in(ctx, a, b) {
+                    let q = &quotes[qi];
+                    if q.start >= st.start && q.end <= st.end {
+                        claimed.insert(qi);
+                    }
+                }
+            }
+            acts.push(act);
+        }
+        i += 1;
+    }
+    let mut free: Vec<usize> = quotes_in(ctx, a, b)
+        .into_iter()
+        .filter(|q| !claimed.contains(q))
+        .collect();
+    free.dedup();
+    // Free quotes go to the act in the same sentence that has no complement of its own
+    // (quote-first, or split quotes around the attribution), else the nearest act.
+    let mut remaining = Vec::new();
+    for &q in &free {
+        let qpos = quotes[q].open;
+        let target = acts
+            .iter()
+            .enumerate()
+            .filter(|(_, act)| act.open && !act.subjects.is_empty())
+            .min_by_key(|(_, act)| (toks[act.cue].start as i64 - qpos as i64).unsigned_abs())
+            .map(|(k, _)| k)
+            .or_else(|| {
+                // A short scare quote inside narrative stays unattributed; a quote of a
+                // sentence or more goes to the nearest act.
+                let words = quote_words(ctx, a, b, q);
+                (words >= 4).then(|| {
+                    acts.iter()
+                        .enumerate()
+                        .min_by_key(|(_, act)| {
+                            (toks[act.cue].start as i64 - qpos as i64).unsigned_abs()
+                        })
+                        .map(|(k, _)| k)
+                })?
+            });
+        match target {
+            Some(k) => {
+                let qq = &quotes[q];
+                acts[k].statements.push(RawStatement {
+                    start: qq.start,
+                    end: qq.end,
+                    kind: StatementKind::Direct,
+                });
+                acts[k].colon_intro = false;
+            }
+            None => remaining.push(q),
+        }
+    }
+    let quote_only = (a..b).all(|k| toks[k].quote.is_some() || toks[k].kind == TokKind::Punct);
+    for act in &mut acts {
+        act.statements.sort_by_key(|s| s.start);
+    }
+    SentenceActs {
+        acts,
+        free_quotes: remaining,
+        quote_only,
+    }
+}
+
+/// Words inside quote `q`, counted over the sentence's tokens.
+fn quote_words(ctx: &Ctx, a: usize, b: usize, q: usize) -> usize {
+    ctx.toks[a..b]
+        .iter()
+        .filter(|t| t.quote == Some(q) && t.is_word())
+        .count()
+}
+
+/// Indices of quotes whose opening mark lies in tokens `s..e`.
+fn quotes_in(ctx: &Ctx, s: usize, e: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    for t in &ctx.toks[s..e] {
+        if t.kind == TokKind::QuoteMark {
+            if let Some(q) = t.quote {
+                if out.last() != Some(&q) {
+                    out.push(q);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// "put the chances at ...": an estimate, said.
+fn put_odds(ctx: &Ctx, i: usize, b: usize) -> bool {
+    let toks = &ctx.toks;
+    let mut k = i + 1;
+    while k < b && k <= i + 3 {
+        let w = toks[k].lower.as_str();
+        if matches!(
+            w,
+            "chance"
+                | "chances"
+                | "odds"
+                | "probability"
+                | "likelihood"
+                | "risk"
+                | "toll"
+                | "cost"
+                | "damage"
+                | "number"
+                | "figure"
+                | "estimate"
+                | "losses"
+                | "bill"
+        ) {
+            return toks[k..b].iter().any(|t| t.lower == "at");
+        }
+        k += 1;
+    }
+    false
+}
+
+type Found = Option<(Act, Option<(usize, usize)>)>;
+
+/// Subjects, the subject's token and an optional role apposition (token range).
+type Subject = (Vec<SubjectRef>, usize, Option<(usize, usize)>);
+
+fn new_act(ctx: &Ctx, cue: usize, subjects: Vec<SubjectRef>, subject_tok: usize) -> Act {
+    Act {
+        cue,
+        cue_text: ctx.toks[cue].text.clone(),
+        subjects,
+        subject_tok,
+        role: None,
+        statements: Vec::new(),
+        colon_intro: false,
+        open: false,
+    }
+}
+
+/// A finite cue verb at `i`.
+fn finite_cue(
+    ctx: &Ctx,
+    reg: &Registry,
+    si: usize,
+    i: usize,
+    class: CueClass,
+    prev: &[Act],
+) -> Found {
+    let toks = &ctx.toks;
+    let (a, b) = ctx.sent_toks[si];
+    let w = toks[i].lower.as_str();
+    // Left: fillers, negation, infinitive, passive.
+    let mut j = i;
+    while j > a && toks[j - 1].is_word() && lx::is_verb_filler(&toks[j - 1].lower) {
+        j -= 1;
+    }
+    if j > a && toks[j - 1].is_word() {
+        let p = toks[j - 1].lower.as_str();
+        // "went on to say" is speech; "declined to say", "is expected to announce" are not.
+        let went_on =
+            p == "to" && j >= a + 3 && toks[j - 2].lower == "on" && toks[j - 3].lower == "went";
+        if lx::is_negation(p)
+            || (p == "to" && !went_on)
+            || matches!(
+                p,
+                "was"
+                    | "were"
+                    | "been"
+                    | "being"
+                    | "is"
+                    | "are"
+                    | "be"
+                    | "get"
+                    | "got"
+                    | "when"
+                    | "if"
+                    | "once"
+                    | "after"
+                    | "before"
+                    | "as"
+            )
+        {
+            return None;
+        }
+        if went_on {
+            j -= 3;
+            while j > a && toks[j - 1].is_word() && lx::is_verb_filler(&toks[j - 1].lower) {
+                j -= 1;
+            }
+        }
+    }
+    // "has not said": the negation may sit before the auxiliary.
+    if (j..i).any(|k| lx::is_negation(&toks[k].lower)) {
+        return None;
+    }
+    // "Ola Brun (left) said" / "Ola Brun — who chairs the panel — said": skip the aside.
+    if j > a + 1 {
+        let p = &toks[j - 1];
+        let dash =
+            |t: &super::tokens::Token| matches!(t.text.as_str(), "\u{2014}" | "\u{2013}" | "-");
+        let open_at = if p.is_punct(")") {
+            (j.saturating_sub(25).max(a)..j - 1)
+                .rev()
+                .find(|&k| toks[k].is_punct("("))
+        } else if p.kind == TokKind::Punct && dash(p) {
+            (j.saturating_sub(30).max(a)..j - 1)
+                .rev()
+                .find(|&k| toks[k].kind == TokKind::Punct && dash(&toks[k]))
+        } else {
+            None
+        };
+        if let Some(o) = open_at {
+            j = o;
+        }
+    }
+    let mut subject: Option<Subject> = None;
+    let mut inverted = false;
+    let mut subj_start = j; // first token of the subject phrase (for clause-first statements)
+    if j > a {
+        let p = &toks[j - 1];
+        if p.is_word() {
+            if matches!(p.lower.as_str(), "and" | "but" | "or") && !prev.is_empty() {
+                // "... and urged ...": the subject of the act before.
+                let last = prev.last().expect("checked non-empty");
+                subject = Some((vec![SubjectRef::SameAsPrevious], last.subject_tok, None));
+                subj_start = j - 1;
+            } else if lx::is_subject_pronoun(&p.lower) {
+                subject = Some((vec![SubjectRef::Pronoun(j - 1)], j - 1, None));
+                subj_start = j - 1;
+            } else if matches!(p.lower.as_str(), "who") {
+                // "X, who said ..." / "X who said".
+                let mut e = j - 1;
+                if e > a && toks[e - 1].is_punct(",") {
+                    e -= 1;
+                }
+                if let Some(s) = np_left(ctx, e, a) {
+                    if let Some(sr) = np_subject(ctx, reg, s, e) {
+                        subject = Some((vec![sr], s, None));
+                        subj_start = s;
+                    }
+                }
+            } else if let Some(s) =
+                np_left(ctx, j, a).filter(|&s| !object_of_preposition(ctx, a, s))
+            {
+                if let Some(sr) = np_subject(ctx, reg, s, j) {
+                    let mut subs = vec![sr];
+                    let mut first = s;
+                    coordinated_names(ctx, reg, a, &mut first, &mut subs);
+                    subject = Some((subs, s, None));
+                    subj_start = first;
+                }
+            }
+        } else if p.is_punct(",") {
+            // "Ola Brun, asked whether ..., replied": a passive aside, not her question.
+            let later_cue = (i + 1..b).any(|k| {
+                toks[k].is_punct(",")
+                    && (k + 1..(k + 4).min(b))
+                        .find(|&m| !lx::is_verb_filler(&toks[m].lower))
+                        .is_some_and(|m| {
+                            lx::speech_verb(&toks[m].lower).is_some_and(|(_, part)| !part)
+                        })
+            });
+            if j == i
+                && later_cue
+                && matches!(w, "asked" | "pressed" | "questioned" | "told" | "reminded")
+            {
+                let mut s0 = j - 1;
+                while s0 > a
+                    && !toks[s0 - 1].is_punct(",")
+                    && toks[s0 - 1].kind != TokKind::QuoteMark
+                {
+                    s0 -= 1;
+                }
+                if names_in(ctx, reg, s0, j - 1).is_some() {
+                    return None;
+                }
+            }
+            if let Some((subs, tok, role, start)) = segment_subject(ctx, reg, a, j - 1) {
+                subject = Some((subs, tok, role));
+                subj_start = start;
+            }
+        }
+        // "An official who spoke on condition of anonymity said", "Officials speaking to
+        // reporters said": a relative or participle clause without commas.
+        if subject.is_none() && p.is_word() {
+            let lo = j.saturating_sub(16).max(a);
+            let rel = (lo..j)
+                .rev()
+                .take_while(|&k| {
+                    toks[k].is_word()
+                        || toks[k].kind == TokKind::Poss
+                        || toks[k].kind == TokKind::Num
+                })
+                .find(|&k| {
+                    matches!(
+                        toks[k].lower.as_str(),
+                        "who" | "speaking" | "talking" | "writing"
+                    )
+                });
+            if let Some(r) = rel.filter(|&r| r > a) {
+                if let Some(s0) =
+                    np_left(ctx, r, a).filter(|&s0| !object_of_preposition(ctx, a, s0))
+                {
+                    if let Some(sr) = np_subject(ctx, reg, s0, r) {
+                        if !matches!(sr, SubjectRef::Pronoun(_)) {
+                            subject = Some((vec![sr], s0, None));
+                            subj_start = s0;
+                        }
+                    }
+                }
+            }
+        }
+        if subject.is_none() && (p.kind == TokKind::QuoteMark || p.is_punct(",")) && j == i {
+            // "..., said X" / "\"...,\" said X".
+            if let Some(e) = np_right(ctx, i + 1, b) {
+                if let Some(sr) = np_subject(ctx, reg, i + 1, e) {
+                    let mut subs = vec![sr];
+                    let mut role = apposition_after(ctx, e, b);
+                    let mut tok = i + 1;
+                    // "said the report's author, Ivo Marr": the name is the speaker.
+                    if matches!(subs[0], SubjectRef::Desc(_)) && e + 1 < b && toks[e].is_punct(",")
+                    {
+                        let mut k = e + 1;
+                        while k < b && !toks[k].is_punct(",") && !toks[k].is_punct(".") {
+                            k += 1;
+                        }
+                        if let Some(names) = names_in(ctx, reg, e + 1, k) {
+                            subs = names;
+                            role = Some((i + 1, e));
+                            tok = e + 1;
+                        }
+                    }
+                    subject = Some((subs, tok, role));
+                    inverted = true;
+                }
+            }
+        }
+    }
+    let (subjects, subject_tok, role) = subject?;
+    // "called a meeting", "called off the strike": convening, not speaking. "called for",
+    // "called on", "called it ...", "called the plan \"...\"" are speech.
+    if matches!(w, "called" | "calls") {
+        let next = toks.get(i + 1).map(|t| t.lower.as_str()).unwrap_or("");
+        if matches!(
+            next,
+            "a" | "an" | "off" | "up" | "in" | "back" | "out" | "time" | "home"
+        ) {
+            return None;
+        }
+        if !matches!(
+            next,
+            "for" | "on" | "upon" | "it" | "them" | "him" | "her" | "this" | "that"
+        ) {
+            // "called the plan \"reckless\"" / "called the deal a betrayal".
+            let clause_end = (i + 1..b)
+                .find(|&k| toks[k].is_punct(",") || toks[k].is_punct(";"))
+                .unwrap_or(b);
+            let evaluated = (i + 2..clause_end.min(i + 10)).any(|k| {
+                toks[k].kind == TokKind::QuoteMark
+                    || (matches!(toks[k].lower.as_str(), "a" | "an") && k > i + 2)
+            });
+            if !evaluated {
+                return None;
+            }
+        }
+    }
+    // "asked not to be named" / "asked not to be identified": a condition, not speech.
+    if toks.get(i + 1).is_some_and(|t| t.lower == "not")
+        && toks.get(i + 2).is_some_and(|t| t.lower == "to")
+        && toks.get(i + 3).is_some_and(|t| t.lower == "be")
+    {
+        return None;
+    }
+    let mut act = new_act(ctx, i, subjects, subject_tok);
+    act.role = role;
+    // Complement.
+    let after = if inverted {
+        let e = np_right(ctx, i + 1, b).unwrap_or(i + 1);
+        // Skip an apposition after the inverted subject.
+        match act.role {
+            Some((_, re)) => re,
+            None => e,
+        }
+    } else {
+        i + 1
+    };
+    let comp = if inverted {
+        Complement::None
+    } else {
+        complement(ctx, after, b, class, w)
+    };
+    // "the deal that X said would end the war": the clause has a gap, and its subject is
+    // outside this act; not a statement we can quote.
+    if let Complement::Clause(cs, _) = comp {
+        let gap = matches!(
+            toks[cs].lower.as_str(),
+            "would"
+                | "will"
+                | "could"
+                | "can"
+                | "may"
+                | "might"
+                | "should"
+                | "must"
+                | "was"
+                | "were"
+                | "is"
+                | "are"
+                | "had"
+                | "has"
+                | "have"
+        );
+        if gap
+            && subj_start > a
+            && matches!(
+                toks[subj_start - 1].lower.as_str(),
+                "that" | "which" | "who" | "whom"
+            )
+        {
+            return None;
+        }
+    }
+    let weak = lx::is_weak_cue(w);
+    match comp {
+        Complement::Clause(cs, ce) => {
+            if weak && !(toks[cs - 1].lower == "that" || speech_object(ctx, cs, ce)) {
+                return None;
+            }
+            let start = if class == CueClass::Evaluative { i } else { cs };
+            if let Some(st) = clause_statement(ctx, start, ce) {
+                act.statements.push(st);
+            }
+            return Some((act, Some((cs, ce))));
+        }
+        Complement::Quote(_) => {
+            // The quote stays free; the free-quote pass gives it to this open act.
+            act.open = true;
+            return Some((act, None));
+        }
+        Complement::ColonEnd => {
+            act.colon_intro = true;
+            act.open = true;
+            return Some((act, None));
+        }
+        Complement::None => {}
+    }
+    if weak && w != "put" {
+        // Weak cues need an explicit complement or an adjacent quote.
+        let adjacent_quote = subj_start > a && toks[subj_start - 1].kind == TokKind::QuoteMark;
+        if !adjacent_quote {
+            return None;
+        }
+    }
+    act.open = true;
+    // Clause-first ("The plan is dead, X said.") and parenthetical (", she said,").
+    let before_comma = subj_start > a + 1 && toks[subj_start - 1].is_punct(",");
+    let narrative_before = before_comma && toks[subj_start - 2].kind != TokKind::QuoteMark;
+    if narrative_before && !inverted {
+        // Where does the cue's own phrase end?
+        let mut k = i + 1;
+        while k < b
+            && !toks[k].is_punct(",")
+            && !toks[k].is_punct(".")
+            && toks[k].kind != TokKind::QuoteMark
+            && k < i + 10
+        {
+            k += 1;
+        }
+        let tail_words = (k..b).any(|x| toks[x].is_word());
+        let start = clause_start(ctx, a, subj_start - 1);
+        if let Some(start) = start {
+            // A tail with its own cue (", although doctors warned ...") is another act, so
+            // the statement is the clause before the attribution.
+            let tail_has_cue = (k..b).any(|x| {
+                toks[x].quote.is_none() && lx::speech_verb(&toks[x].lower).is_some_and(|(_, p)| !p)
+            });
+            if tail_words
+                && !tail_has_cue
+                && k < b
+                && toks[k].is_punct(",")
+                && !is_participle_at(ctx, k + 1)
+            {
+                // Parenthetical: the whole sentence is the statement.
+                if let Some(st) = clause_statement(ctx, start, b) {
+                    act.statements.push(st);
+                    act.open = false;
+                }
+            } else if subj_start - 1 - start >= 4 && !lx::is_preposition(&toks[start].lower) {
+                if let Some(st) = clause_statement(ctx, start, subj_start - 1) {
+                    act.statements.push(st);
+                    act.open = false;
+                }
+            }
+        }
+    } else if inverted && toks[i - 1].is_punct(",") {
+        if let Some(start) = clause_start(ctx, a, i - 1) {
+            if let Some(st) = clause_statement(ctx, start, i - 1) {
+                act.statements.push(st);
+                act.open = false;
+            }
+        }
+    }
+    Some((act, None))
+}
+
+/// Whether the phrase starting at `s` is the object of a preposition ("a report published
+/// by the Institute said": the institute is not the subject), except the source of a
+/// statement ("a statement from the palace said").
+fn object_of_preposition(ctx: &Ctx, a: usize, s: usize) -> bool {
+    let toks = &ctx.toks;
+    if s <= a {
+        return false;
+    }
+    let p = toks[s - 1].lower.as_str();
+    if !lx::is_preposition(p) || matches!(p, "as" | "like") {
+        return false;
+    }
+    let source_of_text = matches!(p, "from" | "by")
+        && s >= a + 2
+        && matches!(
+            toks[s - 2].lower.as_str(),
+            "statement"
+                | "letter"
+                | "message"
+                | "post"
+                | "release"
+                | "note"
+                | "spokesman"
+                | "spokeswoman"
+                | "spokesperson"
+                | "issued"
+                | "released"
+        );
+    !source_of_text
+}
+
+/// The start of the clause before a trailing attribution, skipping a leading conjunction;
+/// None when the part before is a quote (quote-first order is handled as a quote).
+fn clause_start(ctx: &Ctx, a: usize, e: usize) -> Option<usize> {
+    let toks = &ctx.toks;
+    let mut s = a;
+    while s < e
+        && toks[s].is_word()
+        && matches!(toks[s].lower.as_str(), "but" | "and" | "yet" | "so")
+    {
+        s += 1;
+    }
+    if s >= e || toks[s..e].iter().all(|t| t.quote.is_some() || !t.is_word()) {
+        return None;
+    }
+    // If the part before is mostly a quote, the quote carries it.
+    if toks[s].kind == TokKind::QuoteMark && toks[e - 1].kind == TokKind::QuoteMark {
+        return None;
+    }
+    Some(s)
+}
+
+fn is_participle_at(ctx: &Ctx, k: usize) -> bool {
+    ctx.toks
+        .get(k)
+        .is_some_and(|t| lx::speech_verb(&t.lower).is_some_and(|(_, p)| p))
+}
+
+/// An object that is itself speech ("denied the claim", "rejected the allegations").
+fn speech_object(ctx: &Ctx, cs: usize, ce: usize) -> bool {
+    ctx.toks[cs..ce.min(cs + 4)].iter().any(|t| {
+        matches!(
+            t.lower.as_str(),
+            "claim"
+                | "claims"
+                | "allegation"
+                | "allegations"
+                | "accusation"
+                | "accusations"
+                | "charge"
+                | "charges"
+                | "report"
+                | "reports"
+                | "suggestion"
+                | "suggestions"
+                | "idea"
+                | "notion"
+                | "criticism"
+                | "assertion"
+                | "remarks"
+                | "comments"
+                | "chances"
+                | "chance"
+                | "odds"
+                | "whether"
+                | "how"
+                | "why"
+                | "if"
+        )
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Complement {
+    /// Reported clause over tokens.
+    Clause(usize, usize),
+    /// A quote starting at this quote-mark token.
+    Quote(usize),
+    /// A colon ends the sentence: the next quote is the content.
+    ColonEnd,
+    None,
+}
+
+/// Verbs whose first complement is the person addressed ("told reporters that ...").
+fn takes_addressee(w: &str) -> bool {
+    matches!(
+        w,
+        "told" | "tells" | "informed" | "assured" | "reassured" | "briefed" | "reminded"
+    )
+}
+
+fn is_time_word_lower(w: &str) -> bool {
+    lx::is_time_word(w)
+        || matches!(
+            w,
+            "morning"
+                | "afternoon"
+                | "evening"
+                | "night"
+                | "week"
+                | "weekend"
+                | "month"
+                | "year"
+                | "day"
+                | "days"
+                | "weeks"
+                | "months"
+                | "hour"
+                | "hours"
+                | "earlier"
+                | "later"
+                | "afterwards"
+                | "afterward"
+                | "again"
+                | "repeatedly"
+                | "privately"
+                | "publicly"
+                | "separately"
+                | "recently"
+                | "last"
+                | "this"
+                | "next"
+                | "previously"
+                | "too"
+                | "also"
+                | "late"
+                | "early"
+        )
+        || (w.ends_with("ly") && w.len() > 4)
+}
+
+/// Find the complement of a cue (lowercase form `w`), starting the search at token `k`.
+fn complement(ctx: &Ctx, mut k: usize, b: usize, class: CueClass, w: &str) -> Complement {
+    let toks = &ctx.toks;
+    if k >= b {
+        return Complement::None;
+    }
+    // Evaluative verbs: the object and what follows ("urged drivers to return",
+    // "called on parliament to reject ...").
+    if class == CueClass::Evaluative && toks[k].is_word() && toks[k].lower != "that" {
+        return clause_to_end(ctx, k, b);
+    }
+    if takes_addressee(w) {
+        let t = &toks[k];
+        let always = matches!(
+            w,
+            "told" | "tells" | "informed" | "assured" | "reassured" | "briefed" | "reminded"
+        );
+        let addressee_like = matches!(
+            t.lower.as_str(),
+            "reporters"
+                | "journalists"
+                | "him"
+                | "her"
+                | "them"
+                | "us"
+                | "me"
+                | "parliament"
+                | "lawmakers"
+                | "colleagues"
+        ) || lx::is_group_noun(&t.lower)
+            || lx::is_crowd_noun(&t.lower);
+        if t.is_word() && t.lower != "that" && (always || addressee_like) {
+            if matches!(t.lower.as_str(), "him" | "her" | "them" | "us" | "me") {
+                k += 1;
+            } else if let Some(e) = np_right(ctx, k, b) {
+                k = e;
+            }
+        }
+    }
+    if k >= b {
+        return Complement::None;
+    }
+    // Time phrases and other adverbials before "that" or the clause.
+    let mut scanned = 0;
+    loop {
+        if k >= b || scanned > 6 {
+            return Complement::None;
+        }
+        let t = &toks[k];
+        if t.kind == TokKind::QuoteMark {
+            return Complement::Quote(k);
+        }
+        if t.is_punct(":") {
+            if k + 1 >= b
+                || toks[k + 1..b]
+                    .iter()
+                    .all(|x| !x.is_word() && x.kind != TokKind::QuoteMark)
+            {
+                return Complement::ColonEnd;
+            }
+            if toks[k + 1].kind == TokKind::QuoteMark {
+                return Complement::Quote(k + 1);
+            }
+            return clause_to_end(ctx, k + 1, b);
+        }
+        if t.is_punct(",") {
+            if k + 1 < b && toks[k + 1].kind == TokKind::QuoteMark {
+                return Complement::Quote(k + 1);
+            }
+            if k + 2 < b && toks[k + 1].lower == "that" {
+                return clause_to_end(ctx, k + 2, b);
+            }
+            return Complement::None;
+        }
+        if t.kind == TokKind::Num {
+            // "said 1.2 million doses had arrived".
+            return clause_to_end(ctx, k, b);
+        }
+        if !t.is_word() {
+            return Complement::None;
+        }
+        if t.lower == "that" && k + 1 < b {
+            return clause_to_end(ctx, k + 1, b);
+        }
+        let w0 = t.lower.as_str();
+        // "said when asked ...", "said as he left": an adverbial clause, not the content;
+        // "said nothing", "said little": silence.
+        if matches!(
+            w0,
+            "when"
+                | "while"
+                | "because"
+                | "although"
+                | "though"
+                | "as"
+                | "during"
+                | "upon"
+                | "nothing"
+                | "little"
+                | "goodbye"
+                | "grace"
+        ) {
+            return Complement::None;
+        }
+        // "said at least 300 ...", "said about 40 ...": a quantity, not a phrase.
+        let quantity = toks.get(k + 1).is_some_and(|n| {
+            n.kind == TokKind::Num
+                || matches!(
+                    n.lower.as_str(),
+                    "least"
+                        | "most"
+                        | "half"
+                        | "a"
+                        | "one"
+                        | "two"
+                        | "three"
+                        | "four"
+                        | "five"
+                        | "ten"
+                        | "hundreds"
+                        | "thousands"
+                        | "dozens"
+                )
+        }) && matches!(
+            w0,
+            "at" | "about" | "around" | "over" | "under" | "nearly" | "almost" | "up"
+        );
+        if !quantity && (lx::is_preposition(w0) && w0 != "as" || is_time_word_lower(w0)) {
+            // Scan this adverbial for a later "that".
+            let mut m = k + 1;
+            while m < b && m < k + 16 {
+                let x = &toks[m];
+                if x.lower == "that" && x.is_word() {
+                    return clause_to_end(ctx, m + 1, b);
+                }
+                if !x.is_word() && x.kind != TokKind::Poss && x.kind != TokKind::Num {
+                    break;
+                }
+                // A clause subject after a time phrase: "said on Friday the plan ...".
+                if is_time_word_lower(&toks[m - 1].lower) && is_clause_subject_start(ctx, m, b) {
+                    return clause_to_end(ctx, m, b);
+                }
+                m += 1;
+            }
+            k = m;
+            scanned += 1;
+            if m >= b {
+                return Complement::None;
+            }
+            continue;
+        }
+        // A bare clause.
+        return clause_to_end(ctx, k, b);
+    }
+}
+
+/// Whether a clause subject plausibly starts at `k` (pronoun, article, name, number).
+fn is_clause_subject_start(ctx: &Ctx, k: usize, b: usize) -> bool {
+    let t = &ctx.toks[k];
+    k < b
+        && t.is_word()
+        && (matches!(
+            t.lower.as_str(),
+            "he" | "she"
+                | "it"
+                | "they"
+                | "we"
+                | "i"
+                | "the"
+                | "its"
+                | "his"
+                | "her"
+                | "their"
+                | "there"
+                | "this"
+                | "no"
+        ) || t.is_cap())
+}
+
+/// The complement clause from `s` to where it ends: the sentence end, or before a
+/// coordinated cue ("... and urged ..."), a participle cue (", adding that"), a new
+/// subject with its own cue (", but she put ..."), or a semicolon.
+fn clause_to_end(ctx: &Ctx, s: usize, b: usize) -> Complement {
+    let toks = &ctx.toks;
+    let mut k = s;
+    while k < b {
+        let t = &toks[k];
+        if t.quote.is_some() {
+            // A participle right after a closing quote: "... \"very fragile,\" warning ...".
+            if t.kind == TokKind::QuoteMark
+                && k > s
+                && toks[k - 1].quote == t.quote
+                && is_participle_at(ctx, k + 1)
+            {
+                k += 1;
+                break;
+            }
+            k += 1;
+            continue;
+        }
+        if t.is_punct(";") {
+            break;
+        }
+        // ", though he ..." / ", although she ...": the narrator takes over.
+        if t.is_punct(",")
+            && k + 2 < b
+            && matches!(
+                toks[k + 1].lower.as_str(),
+                "though" | "although" | "whereas"
+            )
+            && matches!(toks[k + 2].lower.as_str(), "he" | "she" | "they" | "it")
+        {
+            break;
+        }
+        // ", adding that" / ", saying".
+        if t.is_punct(",") && is_participle_at(ctx, k + 1) {
+            break;
+        }
+        // "..., who asked not to be named, said ...": the clause ran into the main verb.
+        if t.is_punct(",")
+            && k + 1 < b
+            && lx::speech_verb(&toks[k + 1].lower).is_some_and(|(_, p)| !p)
+            && !lx::is_noun_ambiguous_cue(&toks[k + 1].lower)
+        {
+            break;
+        }
+        // "and urged" / ", and said" (same subject).
+        if t.is_word() && matches!(t.lower.as_str(), "and" | "but") && k > s {
+            let next = k + 1;
+            if next < b
+                && lx::speech_verb(&toks[next].lower).is_some_and(|(_, p)| !p)
+                && !lx::is_noun_ambiguous_cue(&toks[next].lower)
+            {
+                let end = if toks[k - 1].is_punct(",") { k - 1 } else { k };
+                return Complement::Clause(s, end.max(s + 1));
+            }
+        }
+        // ", but she put ..." / ", and X said ...".
+        if t.is_punct(",")
+            && k + 3 < b
+            && matches!(
+                toks[k + 1].lower.as_str(),
+                "but" | "and" | "while" | "whereas"
+            )
+        {
+            let subj = &toks[k + 2];
+            let mut v = k + 3;
+            if subj.is_cap() {
+                while v < b && v < k + 7 && toks[v].is_cap() {
+                    v += 1;
+                }
+            }
+            while v < b && toks[v].is_word() && lx::is_verb_filler(&toks[v].lower) {
+                v += 1;
+            }
+            let is_subj =
+                matches!(subj.lower.as_str(), "he" | "she" | "they" | "it") || subj.is_cap();
+            if is_subj
+                && v < b
+                && (lx::speech_verb(&toks[v].lower).is_some_and(|(_, p)| !p)
+                    && !lx::is_noun_ambiguous_cue(&toks[v].lower)
+                    || toks[v].lower == "put")
+            {
+                return Complement::Clause(s, k);
+            }
+        }
+        k += 1;
+    }
+    if k <= s {
+        return Complement::None;
+    }
+    Complement::Clause(s, k)
+}
+
+/// A reported statement over tokens `s..e`, without trailing sentence punctuation.
+fn clause_statement(ctx: &Ctx, s: usize, e: usize) -> Option<RawStatement> {
+    let toks = &ctx.toks;
+    let mut e = e;
+    while e > s && toks[e - 1].kind == TokKind::Punct && toks[e - 1].quote.is_none() {
+        e -= 1;
+    }
+    if e <= s || !toks[s..e].iter().any(|t| t.is_word()) {
+        return None;
+    }
+    // A clause that is exactly one quote is a direct statement.
+    if toks[s].kind == TokKind::QuoteMark
+        && toks[e - 1].kind == TokKind::QuoteMark
+        && toks[s].quote == toks[e - 1].quote
+    {
+        if let Some(q) = toks[s].quote.and_then(|q| ctx.quotes.get(q)) {
+            return Some(RawStatement {
+                start: q.start,
+                end: q.end,
+                kind: StatementKind::Direct,
+            });
+        }
+    }
+    Some(RawStatement {
+        start: toks[s].start,
+        end: toks[e - 1].end,
+        kind: StatementKind::Reported,
+    })
+}
+
+/// Names joined to a subject by "and" or commas ("A and B said", "A, B and C said").
+fn coordinated_names(
+    ctx: &Ctx,
+    reg: &Registry,
+    a: usize,
+    first: &mut usize,
+    subs: &mut Vec<SubjectRef>,
+) {
+    let toks = &ctx.toks;
+    // "A and his wife said": the right conjunct may be any voice; names join from the left.
+    if !matches!(
+        subs.first(),
+        Some(SubjectRef::Name(_) | SubjectRef::Desc(_) | SubjectRef::NewOrg { .. })
+    ) {
+        return;
+    }
+    // The joiner next to the subject must be "and"; commas may only list names before it
+    // ("A, B and C said"), never join a name from a leading phrase ("In an interview with
+    // the Gazette, A said").
+    for step in 0..4 {
+        let s = *first;
+        if s <= a + 1 {
+            return;
+        }
+        let joiner = &toks[s - 1];
+        let ok = joiner.lower == "and" || (step > 0 && joiner.is_punct(","));
+        if !ok {
+            return;
+        }
+        let Some(ps) = np_left(ctx, s - 1, a).filter(|&ps| !object_of_preposition(ctx, a, ps))
+        else {
+            return;
+        };
+        match np_subject(ctx, reg, ps, s - 1) {
+            Some(sr @ (SubjectRef::Name(_) | SubjectRef::NewOrg { .. })) => {
+                subs.insert(0, sr);
+                *first = ps;
+            }
+            _ => return,
+        }
+    }
+}
+
+/// The subject when the cue directly follows a comma: walk the comma-separated segments
+/// to the left, skipping appositions and relative clauses. Returns the subjects, the
+/// subject's token, the role apposition and the first token of the subject phrase.
+#[allow(clippy::type_complexity)]
+fn segment_subject(
+    ctx: &Ctx,
+    reg: &Registry,
+    a: usize,
+    comma: usize,
+) -> Option<(Vec<SubjectRef>, usize, Option<(usize, usize)>, usize)> {
+    let toks = &ctx.toks;
+    let mut segs: Vec<(usize, usize)> = Vec::new();
+    let mut end = comma;
+    for _ in 0..6 {
+        let mut s = end;
+        while s > a && end - s < 40 {
+            let p = &toks[s - 1];
+            if p.is_punct(",")
+                || p.is_punct(";")
+                || p.is_punct(":")
+                || p.is_punct("(")
+                || (p.kind == TokKind::QuoteMark && p.quote.is_some())
+            {
+                break;
+            }
+            s -= 1;
+        }
+        if s >= end {
+            break;
+        }
+        segs.push((s, end));
+        if s > a && toks[s - 1].is_punct(",") {
+            end = s - 1;
+        } else {
+            break;
+        }
+    }
+    #[derive(Clone, Copy, PartialEq, Debug)]
+    enum Seg {
+        Relative,
+        /// A description between commas after the subject ("the defence minister").
+        Appos,
+        Names,
+        Np,
+        Adjunct,
+        Other,
+    }
+    let n = segs.len();
+    let kinds: Vec<Seg> = segs
+        .iter()
+        .enumerate()
+        .map(|(idx, &(s, e))| {
+            let mut s = s;
+            if idx + 1 == n {
+                while s < e
+                    && toks[s].is_word()
+                    && matches!(
+                        toks[s].lower.as_str(),
+                        "but" | "and" | "yet" | "so" | "meanwhile"
+                    )
+                {
+                    s += 1;
+                }
+            }
+            if s >= e {
+                return Seg::Other;
+            }
+            let f = &toks[s];
+            let fw = f.lower.as_str();
+            if matches!(fw, "who" | "whose" | "which" | "whom" | "where" | "when") {
+                return Seg::Relative;
+            }
+            if f.is_word()
+                && !f.is_cap()
+                && (fw.ends_with("ing")
+                    || (fw.ends_with("ed") && fw.len() > 4 && !lx::is_person_role(fw))
+                    || matches!(fw, "known" | "seen" | "born" | "drawn"))
+            {
+                return Seg::Relative;
+            }
+            if fw == "one" && s + 1 < e && toks[s + 1].lower == "of" {
+                return Seg::Relative;
+            }
+            let leftmost = idx + 1 == n;
+            // "X, however, said" / "X, in a statement, said" / "X, for her part, said".
+            let adverb = e - s == 1
+                && matches!(
+                    fw,
+                    "however"
+                        | "though"
+                        | "meanwhile"
+                        | "too"
+                        | "also"
+                        | "instead"
+                        | "nonetheless"
+                        | "nevertheless"
+                        | "moreover"
+                        | "furthermore"
+                        | "separately"
+                        | "later"
+                        | "meanwhile,"
+                        | "alone"
+                        | "again"
+                        | "then"
+                        | "now"
+                        | "today"
+                        | "yesterday"
+                );
+            if !leftmost && (adverb || (lx::is_preposition(fw) && !f.is_cap())) {
+                return Seg::Relative;
+            }
+            if !leftmost
+                && f.is_word()
+                && (matches!(fw, "a" | "an" | "the" | "its" | "his" | "her" | "their")
+                    || (!f.is_cap()
+                        && (lx::is_person_role(fw)
+                            || lx::is_role_qualifier(fw)
+                            || lx::is_title(fw))))
+            {
+                return Seg::Appos;
+            }
+            if names_in(ctx, reg, s, e).is_some() {
+                return Seg::Names;
+            }
+            if lx::is_preposition(fw)
+                || (f.is_cap() && lx::is_preposition(fw))
+                || matches!(
+                    fw,
+                    "asked" | "reached" | "speaking" | "answering" | "after" | "as"
+                )
+            {
+                return Seg::Adjunct;
+            }
+            if np_left(ctx, e, s) == Some(s) {
+                return Seg::Np;
+            }
+            // Ends with a description ("last week the minister").
+            Seg::Other
+        })
+        .collect();
+    for idx in 0..n {
+        match kinds[idx] {
+            Seg::Relative | Seg::Appos => continue,
+            Seg::Names => {
+                let (s, e) = segs[idx];
+                let subs = names_in(ctx, reg, s, e)?;
+                let role = if idx > 0 && matches!(kinds[idx - 1], Seg::Np | Seg::Appos) {
+                    Some(segs[idx - 1])
+                } else if idx + 1 < n && matches!(kinds[idx + 1], Seg::Np | Seg::Other | Seg::Appos)
+                {
+                    let (ps, pe) = segs[idx + 1];
+                    np_left(ctx, pe, ps).map(|st| (st, pe))
+                } else {
+                    None
+                };
+                // A bare first name with a person role beside it is a person.
+                let subs = if role.is_some_and(|(rs, re)| {
+                    (rs..re).any(|k| lx::is_person_role(&toks[k].lower) && !toks[k].is_cap())
+                }) {
+                    subs.into_iter()
+                        .map(|sr| match sr {
+                            SubjectRef::NewOrg { start, end } => {
+                                SubjectRef::NewPerson { start, end }
+                            }
+                            other => other,
+                        })
+                        .collect()
+                } else {
+                    subs
+                };
+                let start = match role {
+                    Some((rs, _))
+                        if rs < s
+                            && idx + 1 < n
+                            && (idx + 2 == n || kinds[idx + 2] == Seg::Adjunct) =>
+                    {
+                        rs
+                    }
+                    _ => s,
+                };
+                return Some((subs, s, role, start));
+            }
+            Seg::Np => {
+                let (s, e) = segs[idx];
+                let leftmost = idx + 1 == n || matches!(kinds[idx + 1], Seg::Adjunct);
+                if leftmost {
+                    let mut s2 = s;
+                    while s2 < e && matches!(toks[s2].lower.as_str(), "but" | "and" | "yet" | "so")
+                    {
+                        s2 += 1;
+                    }
+                    let sr = np_subject(ctx, reg, s2, e)?;
+                    return Some((vec![sr], s2, None, s2));
+                }
+                continue;
+            }
+            Seg::Adjunct | Seg::Other => {
+                // The segment may end in the subject ("In Menlo the envoy").
+                if idx + 1 == n || kinds[idx] == Seg::Adjunct {
+                    let (s, e) = segs[idx];
+                    if let Some(st) = np_left(ctx, e, s) {
+                        if st > s && !lx::is_preposition(&toks[st - 1].lower) {
+                            if let Some(sr) = np_subject(ctx, reg, st, e) {
+                                if !matches!(sr, SubjectRef::Pronoun(_)) {
+                                    return Some((vec![sr], st, None, st));
+                                }
+                            }
+                        }
+                    }
+                }
+                return None;
+            }
+        }
+    }
+    None
+}
+
+/// If tokens `s..e` are one or more names ("Tomas Ruelle", "Colonel Vesna Horvat",
+/// "Ilse Varga and Karel Dusek"), their subjects.
+fn names_in(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Option<Vec<SubjectRef>> {
+    let toks = &ctx.toks;
+    let mut out = Vec::new();
+    let mut k = s;
+    while k < e {
+        // The next name may be preceded by its title or role prefix ("Colonel X", "nurse X").
+        let mut f = k;
+        while f < e && f < k + 8 && !reg.tok_mention.contains_key(&f) {
+            f += 1;
+        }
+        let mi = *reg.tok_mention.get(&f)?;
+        let m = &reg.mentions[mi];
+        if f != m.start || m.outer_start > k {
+            return None;
+        }
+        out.push(match (m.class, m.entity) {
+            (NameClass::Person | NameClass::Org, Some(_)) => SubjectRef::Name(mi),
+            (NameClass::Single, None) => SubjectRef::NewOrg {
+                start: m.start,
+                end: m.end,
+            },
+            _ => return None,
+        });
+        k = m.end;
+        if k < e {
+            if toks[k].lower == "and" || toks[k].is_punct(",") {
+                k += 1;
+            } else {
+                return None;
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The name/description/pronoun a noun phrase over tokens `s..e` denotes as a speaker, or
+/// None for things that cannot speak (documents, crowds, places, months).
+pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Option<SubjectRef> {
+    let toks = &ctx.toks;
+    if s >= e {
+        return None;
+    }
+    // The head of a right-built phrase is the last word before "of/for/at".
+    let mut he = e;
+    for k in s + 1..e {
+        if matches!(
+            toks[k].lower.as_str(),
+            "of" | "for" | "at" | "from" | "in" | "with" | "close" | "familiar"
+        ) && toks[k].is_word()
+        {
+            // "sets of plans": a quantity noun passes the head on.
+            if matches!(
+                toks[k - 1].lower.as_str(),
+                "sets" | "set" | "number" | "series" | "pair" | "couple" | "group" | "copies"
+            ) {
+                continue;
+            }
+            he = k;
+            break;
+        }
+    }
+    let head = he - 1;
+    let h = &toks[head];
+    if e - s == 1 && h.is_word() && lx::is_subject_pronoun(&h.lower) {
+        return Some(SubjectRef::Pronoun(head));
+    }
+    // "Secretary of State Ola Brun": a capitalised title with "of" before the name.
+    if let Some(&mi) = reg.tok_mention.get(&(e - 1)) {
+        let m = &reg.mentions[mi];
+        if m.end == e
+            && m.class == NameClass::Person
+            && m.entity.is_some()
+            && m.outer_start > s + 1
+            && toks[m.outer_start - 1].lower == "of"
+            && toks[m.outer_start - 2].is_cap()
+            && lx::is_title(&toks[m.outer_start - 2].lower)
+        {
+            return Some(SubjectRef::Name(mi));
+        }
+    }
+    // "people familiar with the talks", "a source close to the minister": anonymous.
+    if let Some(fi) = (s + 1..e).find(|&k| {
+        matches!(toks[k].lower.as_str(), "familiar" | "close" | "briefed")
+            && toks
+                .get(k + 1)
+                .is_some_and(|n| matches!(n.lower.as_str(), "with" | "to" | "on"))
+    }) {
+        let hw = toks[fi - 1].lower.as_str();
+        if matches!(
+            hw,
+            "people"
+                | "person"
+                | "sources"
+                | "source"
+                | "officials"
+                | "official"
+                | "diplomats"
+                | "diplomat"
+                | "individuals"
+                | "insiders"
+                | "aides"
+                | "aide"
+        ) {
+            return Some(SubjectRef::Desc(Desc {
+                start: s,
+                end: e,
+                head: fi - 1,
+                kind: DescKind::Person,
+                indefinite: true,
+            }));
+        }
+    }
+    // "the 61-year-old said": refers back like a pronoun.
+    if h.is_word() && h.lower.ends_with("-year-old") && toks[s].lower == "the" {
+        return Some(SubjectRef::Pronoun(head));
+    }
+    if h.is_word()
+        && lx::is_document_noun(&h.lower)
+        && !lx::is_person_role(&h.lower)
+        && !lx::is_org_noun(&h.lower)
+    {
+        return None;
+    }
+    if h.is_cap()
+        && !(ctx.at_clause_start(head)
+            && ctx.is_common_capital(head)
+            && !reg.tok_mention.contains_key(&head))
+    {
+        if let Some(&mi) = reg.tok_mention.get(&head) {
+            let m = &reg.mentions[mi];
+            match (m.class, m.entity) {
+                (NameClass::Person | NameClass::Org, Some(_)) => return Some(SubjectRef::Name(mi)),
+                (NameClass::Single, None) => {
+                    let w = toks[m.start].lower.as_str();
+                    if lx::is_time_word(w)
+                        || lx::is_place_word(w)
+                        || lx::is_title(w)
+                        || lx::is_person_role(w)
+                    {
+                        // "the President said": a description, below.
+                    } else {
+                        return Some(SubjectRef::NewOrg {
+                            start: m.start,
+                            end: m.end,
+                        });
+                    }
+                }
+                (NameClass::Other, _) => {}
+                _ => return None,
+            }
+        }
+        if !lx::is_title(&h.lower)
+            && !lx::is_org_noun(&h.lower)
+            && !lx::is_group_noun(&h.lower)
+            && !lx::is_person_role(&h.lower)
+        {
+            return None;
+        }
+    }
+    let w = h.lower.as_str();
+    let first = toks[s].lower.as_str();
+    let indefinite = lx::is_indefinite(first);
+    let has_cap_mod = toks[s..head]
+        .iter()
+        .any(|t| t.is_cap() && !lx::is_function_word(&t.lower))
+        || toks[head + 1..e].iter().any(|t| t.is_cap());
+    if lx::is_crowd_noun(w) {
+        return None;
+    }
+    if (lx::is_person_role(w) || (lx::is_title(w) && !lx::is_role_qualifier(w)))
+        && !lx::is_plural_role(w)
+    {
+        // Possessed roles of things ("its members") are not voices.
+        return Some(SubjectRef::Desc(Desc {
+            start: s,
+            end: e,
+            head,
+            kind: DescKind::Person,
+            indefinite,
+        }));
+    }
+    if lx::is_plural_role(w) {
+        let has_pp = toks[head + 1..e]
+            .iter()
+            .any(|t| matches!(t.lower.as_str(), "for" | "of" | "at" | "in" | "from"));
+        // Official bodies of people speak as a group even unmodified ("Prosecutors said");
+        // generic plurals ("analysts", "experts") need a qualifier.
+        let official = matches!(
+            w,
+            "prosecutors"
+                | "investigators"
+                | "officials"
+                | "authorities"
+                | "negotiators"
+                | "mediators"
+                | "diplomats"
+                | "lawmakers"
+                | "legislators"
+                | "ministers"
+                | "organisers"
+                | "organizers"
+                | "monitors"
+                | "inspectors"
+                | "regulators"
+        );
+        if has_cap_mod
+            || has_pp
+            || official
+            || w == "sources"
+            || matches!(first, "two" | "three" | "several" | "senior" | "some")
+        {
+            return Some(SubjectRef::Desc(Desc {
+                start: s,
+                end: e,
+                head,
+                kind: if matches!(w, "sources") || indefinite {
+                    DescKind::Person
+                } else {
+                    DescKind::Group
+                },
+                indefinite: indefinite || w == "sources",
+            }));
+        }
+        return None;
+    }
+    if lx::is_org_noun(w) {
+        if indefinite && !has_cap_mod {
+            return None;
+        }
+        // "Human rights groups say ...": several bodies speaking together.
+        if matches!(
+            w,
+            "groups"
+                | "unions"
+                | "companies"
+                | "governments"
+                | "ministries"
+                | "organisations"
+                | "organizations"
+                | "charities"
+                | "parties"
+                | "agencies"
+        ) {
+            return Some(SubjectRef::Desc(Desc {
+                start: s,
+                end: e,
+                head,
+                kind: DescKind::Group,
+                indefinite: false,
+            }));
+        }
+        return Some(SubjectRef::Desc(Desc {
+            start: s,
+            end: e,
+            head,
+            kind: DescKind::Org,
+            indefinite: false,
+        }));
+    }
+    None
+}
+
+/// An apposition right after an inverted subject: ", president of the Drivers' Union,".
+fn apposition_after(ctx: &Ctx, e: usize, b: usize) -> Option<(usize, usize)> {
+    let toks = &ctx.toks;
+    if e + 1 >= b || !toks[e].is_punct(",") {
+        return None;
+    }
+    let s = e + 1;
+    let f = &toks[s];
+    if !(lx::is_determiner(&f.lower)
+        || lx::is_person_role(&f.lower)
+        || lx::is_role_qualifier(&f.lower))
+    {
+        return None;
+    }
+    let mut k = s;
+    while k < b && !toks[k].is_punct(",") && !toks[k].is_punct(".") && k < s + 14 {
+        k += 1;
+    }
+    Some((s, k))
+}
+
+/// A participle cue at `i` (", adding that ...", "with X reaffirming that ...").
+fn participle_cue(
+    ctx: &Ctx,
+    reg: &Registry,
+    si: usize,
+    i: usize,
+    class: CueClass,
+    prev: &[Act],
+) -> Found {
+    let toks = &ctx.toks;
+    let (a, b) = ctx.sent_toks[si];
+    if i == a {
+        return None;
+    }
+    let p = &toks[i - 1];
+    let subjects;
+    let subject_tok;
+    if p.is_punct(",") || p.kind == TokKind::QuoteMark {
+        if let Some(last) = prev.last() {
+            subjects = vec![SubjectRef::SameAsPrevious];
+            subject_tok = last.subject_tok;
+        } else {
+            // "X spoke at length, saying ...": the sentence's first subject-like name.
+            let mi = (a..i.min(a + 40))
+                .filter_map(|k| reg.tok_mention.get(&k).copied())
+                .find(|&mi| reg.mentions[mi].subjectish && reg.mentions[mi].entity.is_some())?;
+            subjects = vec![SubjectRef::Name(mi)];
+            subject_tok = reg.mentions[mi].start;
+        }
+    } else if p.lower == "as"
+        && i >= a + 3
+        && matches!(toks[i - 2].lower.as_str(), "quoted" | "cited")
+    {
+        // "X was quoted as saying ...".
+        let mut j = i - 2;
+        while j > a
+            && matches!(
+                toks[j - 1].lower.as_str(),
+                "was" | "is" | "were" | "been" | "has" | "have" | "had" | "also" | "later"
+            )
+        {
+            j -= 1;
+        }
+        if j > a && toks[j - 1].is_punct(",") {
+            let (subs, tok, _, _) = segment_subject(ctx, reg, a, j - 1)?;
+            subjects = subs;
+            subject_tok = tok;
+        } else {
+            let s = np_left(ctx, j, a)?;
+            subjects = vec![np_subject(ctx, reg, s, j)?];
+            subject_tok = s;
+        }
+    } else if p.is_word() {
+        // "with X reaffirming that ...".
+        let s = np_left(ctx, i, a)?;
+        if s == a || toks[s - 1].lower != "with" {
+            return None;
+        }
+        subjects = vec![np_subject(ctx, reg, s, i)?];
+        subject_tok = s;
+    } else {
+        return None;
+    }
+    let mut act = new_act(ctx, i, subjects, subject_tok);
+    let comp = complement(ctx, i + 1, b, class, &toks[i].lower);
+    match comp {
+        Complement::Clause(cs, ce) => {
+            let start = if class == CueClass::Evaluative { i } else { cs };
+            if let Some(st) = clause_statement(ctx, start, ce) {
+                act.statements.push(st);
+            }
+            Some((act, Some((cs, ce))))
+        }
+        Complement::Quote(_) => {
+            act.open = true;
+            Some((act, None))
+        }
+        _ => None,
+    }
+}
+
+/// "according to X, ..." / "..., according to X".
+fn according_to(ctx: &Ctx, reg: &Registry, si: usize, i: usize) -> Found {
+    let toks = &ctx.toks;
+    let (a, b) = ctx.sent_toks[si];
+    let s = i + 2;
+    let e = np_right(ctx, s, b)?;
+    let mut subjects = Vec::new();
+    let mut after = e;
+    // "according to the two mediators, A and B": the names are the speakers.
+    let head = &toks[e - 1];
+    let plural_people = lx::is_group_noun(&head.lower) || lx::is_person_role(&head.lower);
+    if plural_people && e + 1 < b && toks[e].is_punct(",") {
+        let mut k = e + 1;
+        while k < b && !toks[k].is_punct(",") && !toks[k].is_punct(".") {
+            k += 1;
+        }
+        if let Some(names) = names_in(ctx, reg, e + 1, k) {
+            subjects = names;
+            after = k;
+        }
+    }
+    if subjects.is_empty() {
+        subjects.push(np_subject(ctx, reg, s, e)?);
+    }
+    let mut act = new_act(ctx, i, subjects, s);
+    act.cue_text = "according to".to_string();
+    // The statement: the rest of the sentence, or the clause before.
+    let lead = (a..i).all(|k| {
+        !toks[k].is_word() || matches!(toks[k].lower.as_str(), "but" | "and" | "yet" | "so")
+    });
+    if lead {
+        let mut k = after;
+        // Skip appositions and relative clauses after the source.
+        while k < b && toks[k].is_punct(",") {
+            let seg_start = k + 1;
+            let mut m = seg_start;
+            while m < b && !toks[m].is_punct(",") {
+                m += 1;
+            }
+            let f = toks.get(seg_start).map(|t| t.lower.as_str()).unwrap_or("");
+            let appositive = matches!(f, "who" | "whose" | "which" | "a" | "an" | "the")
+                || lx::is_person_role(f)
+                || lx::is_role_qualifier(f);
+            if appositive && m < b {
+                k = m;
+            } else {
+                k = seg_start;
+                break;
+            }
+        }
+        if let Some(st) = clause_statement(ctx, k, b) {
+            act.statements.push(st);
+            return Some((act, Some((k, b))));
+        }
+    } else if i > a && toks[i - 1].kind == TokKind::QuoteMark {
+        // "\"...,\" according to X": the quote is the statement.
+        act.open = true;
+        return Some((act, None));
+    } else if i > a && toks[i - 1].is_punct(",") {
+        if let Some(start) = clause_start(ctx, a, i - 1) {
+            if let Some(st) = clause_statement(ctx, start, i - 1) {
+                act.statements.push(st);
+                return Some((act, Some((start, i - 1))));
+            }
+        }
+    } else if let Some(st) = clause_statement(ctx, a, b) {
+        act.statements.push(st);
+        return Some((act, None));
+    }
+    act.open = true;
+    Some((act, None))
+}

@@ -1,0 +1,920 @@
+//! Resolution: speech-act subjects → entities, and entities with statements → speakers.
+//!
+//! Walks the sentences in order keeping a short salience history (who was mentioned,
+//! who was a subject, who spoke). Names were linked to entities by `mentions`; here
+//! - pronouns (he/she → people and anonymous sources, it → organisations, they → groups)
+//!   go to the cheapest recent candidate: nearer sentences are cheaper, subjects cheaper
+//!   than objects, gender must agree, and in the pronoun's own sentence only a subject
+//!   before it counts ("Answering Avdic, she asked" is not Avdic);
+//! - descriptions ("the minister", "the Vell prime minister", "the company", "the
+//!   official") go to the most recent entity whose role or organisation head and places
+//!   agree, never to a "former" holder; with no such entity, a leader-like description
+//!   goes to the one recent person whose known roles do not contradict it; otherwise it
+//!   becomes a new voice named by the description;
+//! - indefinite descriptions ("a senior Teral official") start anonymous sources, plural
+//!   ones with a proper modifier ("Ukrainian officials") start groups;
+//! - quote-only sentences go to the speaker of the previous quote or statement in the
+//!   paragraph (or of the quote they continue, or the one introduced by a colon), else
+//!   to the attributed speaker of the next sentence in the paragraph.
+//!
+//! The result is every entity with at least one statement, with its mentions (names,
+//! surnames and standalone descriptions that resolve to it; not pronouns, not appositive
+//! role phrases next to the name).
+
+use std::collections::{HashMap, HashSet};
+
+use super::attribution::{Desc, DescKind, SentenceActs, SubjectRef};
+use super::lexicon as lx;
+use super::mentions::{
+    role_from_apposition, role_from_tokens, tokens_text, Ctx, Entity, Gender, NameClass, Registry,
+    Role,
+};
+use super::normalize::Doc;
+use super::{Speaker, Statement};
+use crate::report::{Mention, Span, SpeakerKind, StatementKind};
+
+#[derive(Debug, Clone, Copy)]
+struct Ev {
+    tok: usize,
+    sentence: usize,
+    entity: usize,
+    subj: bool,
+}
+
+/// A statement attached to an entity, in working offsets.
+#[derive(Debug, Clone)]
+struct Attached {
+    start: usize,
+    end: usize,
+    kind: StatementKind,
+    cue: String,
+    sentence: usize,
+}
+
+struct Resolver<'c, 'r> {
+    ctx: &'c Ctx,
+    reg: &'r mut Registry,
+    events: Vec<Ev>,
+    statements: HashMap<usize, Vec<Attached>>,
+    /// (entity, start, end) of every attached statement, to drop duplicates in O(1).
+    attached_spans: HashSet<(usize, usize, usize)>,
+    /// Description spans resolved to entities (working chars).
+    desc_mentions: Vec<(usize, (usize, usize))>,
+    /// Who each quote was given to.
+    quote_owner: HashMap<usize, (usize, String)>,
+}
+
+/// Resolve every sentence's acts and build the speakers.
+pub(crate) fn resolve(
+    doc: &Doc,
+    ctx: &Ctx,
+    reg: &mut Registry,
+    acts: Vec<SentenceActs>,
+) -> Vec<Speaker> {
+    let mut r = Resolver {
+        ctx,
+        reg,
+        events: Vec::new(),
+        statements: HashMap::new(),
+        attached_spans: HashSet::new(),
+        desc_mentions: Vec::new(),
+        quote_owner: HashMap::new(),
+    };
+    r.run(&acts);
+    r.scan_descriptions();
+    r.build(doc)
+}
+
+impl Resolver<'_, '_> {
+    fn run(&mut self, all: &[SentenceActs]) {
+        let ctx = self.ctx;
+        let mut mention_ptr = 0usize;
+        // Per sentence: the entity of the last statement-bearing act and its cue.
+        let mut last_speaker: Vec<Option<(usize, String)>> = vec![None; all.len()];
+        let mut colon_from: Option<(usize, usize, String)> = None; // (sentence, entity, cue)
+        let mut pending: Vec<(usize, usize)> = Vec::new(); // (sentence, quote)
+        for (si, sa) in all.iter().enumerate() {
+            // Mentions of this sentence enter the history first.
+            while mention_ptr < self.reg.mentions.len()
+                && self.reg.mentions[mention_ptr].sentence <= si
+            {
+                let m = &self.reg.mentions[mention_ptr];
+                if m.sentence == si && !m.in_quote {
+                    if let Some(e) = m.entity {
+                        if matches!(
+                            m.class,
+                            NameClass::Person | NameClass::Org | NameClass::Single
+                        ) {
+                            self.events.push(Ev {
+                                tok: m.start,
+                                sentence: si,
+                                entity: e,
+                                subj: m.subjectish,
+                            });
+                        }
+                    }
+                }
+                mention_ptr += 1;
+            }
+            // A sentence that opens with an organisation description ("The union rejected
+            // the deal.") makes it a referent for a later "it", even before it speaks.
+            self.sentence_initial_org(si, &sa.acts);
+            let mut prev_ids: Vec<usize> = Vec::new();
+            for act in &sa.acts {
+                let mut ids = Vec::new();
+                for sr in &act.subjects {
+                    match sr {
+                        SubjectRef::SameAsPrevious => ids.extend(prev_ids.iter().copied()),
+                        other => {
+                            if let Some(id) = self.resolve_subject(other, si) {
+                                ids.push(id);
+                            }
+                        }
+                    }
+                }
+                ids.dedup();
+                if ids.is_empty() {
+                    continue;
+                }
+                if let Some((rs, re)) = act.role {
+                    if let Some(role) = role_from_apposition(ctx, rs, re) {
+                        for &id in &ids {
+                            if self.reg.entity(id).kind == SpeakerKind::Person {
+                                self.reg.entity_mut(id).add_role(role.clone());
+                            }
+                        }
+                    }
+                }
+                for &id in &ids {
+                    self.events.push(Ev {
+                        tok: act.subject_tok,
+                        sentence: si,
+                        entity: id,
+                        subj: true,
+                    });
+                    for st in &act.statements {
+                        self.attach(id, st.start, st.end, st.kind, &act.cue_text, si);
+                        if st.kind == StatementKind::Direct {
+                            if let Some(q) = self.quote_at(st.start) {
+                                self.quote_owner.insert(q, (id, act.cue_text.clone()));
+                            }
+                        }
+                    }
+                }
+                if !act.statements.is_empty() {
+                    last_speaker[si] = Some((ids[0], act.cue_text.clone()));
+                }
+                if act.colon_intro {
+                    colon_from = Some((si, ids[0], act.cue_text.clone()));
+                }
+                prev_ids = ids;
+            }
+            // Free quotes.
+            let para = ctx.sent_spans[si].2;
+            for &q in &sa.free_quotes {
+                let quote = &ctx.quotes[q];
+                let mut owner: Option<(usize, String)> = None;
+                if let Some(prev) = quote.continues {
+                    if let Some(x) = self.quote_owner.get(&prev) {
+                        owner = Some(x.clone());
+                    }
+                }
+                if owner.is_none() {
+                    if let Some((cs, e, cue)) = colon_from.clone() {
+                        if cs + 1 == si || cs == si {
+                            owner = Some((e, cue));
+                        }
+                    }
+                }
+                if owner.is_none() && sa.quote_only {
+                    // The previous attributed sentence in this paragraph (three back at most).
+                    for back in 1..=3 {
+                        if back > si {
+                            break;
+                        }
+                        let ps = si - back;
+                        if ctx.sent_spans[ps].2 != para {
+                            break;
+                        }
+                        if let Some(x) = last_speaker[ps].clone() {
+                            owner = Some(x);
+                            break;
+                        }
+                        if !all[ps].acts.is_empty() {
+                            break;
+                        }
+                    }
+                }
+                match owner {
+                    Some((e, cue)) => {
+                        self.attach(e, quote.start, quote.end, StatementKind::Direct, &cue, si);
+                        self.quote_owner.insert(q, (e, cue.clone()));
+                        self.events.push(Ev {
+                            tok: ctx.sent_toks[si].0,
+                            sentence: si,
+                            entity: e,
+                            subj: true,
+                        });
+                        last_speaker[si] = Some((e, cue));
+                    }
+                    None if sa.quote_only || quote.open_end => pending.push((si, q)),
+                    None => {}
+                }
+            }
+            if colon_from.as_ref().is_some_and(|(cs, _, _)| cs + 1 < si) {
+                colon_from = None;
+            }
+        }
+        // Quote-only sentences that open a paragraph: the next attributed sentence of the
+        // paragraph, or the speaker of the previous paragraph's closing quote.
+        for (si, q) in pending {
+            let para = ctx.sent_spans[si].2;
+            let mut owner = None;
+            for ns in si + 1..(si + 3).min(all.len()) {
+                if ctx.sent_spans[ns].2 != para {
+                    break;
+                }
+                if let Some(x) = last_speaker[ns].clone() {
+                    if all[ns].acts.iter().any(|a| {
+                        a.open || a.statements.iter().any(|s| s.kind == StatementKind::Direct)
+                    }) {
+                        owner = Some(x);
+                    }
+                    break;
+                }
+            }
+            // A paragraph that is only a quote, right after a paragraph that ended with
+            // one speaker's words, continues them.
+            if owner.is_none()
+                && si > 0
+                && ctx.sent_spans[si - 1].2 + 1 == para
+                && all[si].quote_only
+            {
+                let ps = si - 1;
+                let speakers = all[ps]
+                    .acts
+                    .iter()
+                    .filter(|a| !a.statements.is_empty())
+                    .count();
+                if speakers == 1 {
+                    owner = last_speaker[ps].clone();
+                }
+            }
+            if let Some((e, cue)) = owner {
+                let quote = &ctx.quotes[q];
+                self.attach(e, quote.start, quote.end, StatementKind::Direct, &cue, si);
+                self.quote_owner.insert(q, (e, cue));
+            }
+        }
+    }
+
+    fn sentence_initial_org(&mut self, si: usize, acts: &[super::attribution::Act]) {
+        let ctx = self.ctx;
+        let (a, b) = ctx.sent_toks[si];
+        if a >= b || ctx.toks[a].lower != "the" || acts.iter().any(|x| x.subject_tok == a) {
+            return;
+        }
+        // "The [Dorn transport] ministry ...": the first organisation noun within a few words.
+        let Some(h) = (a + 1..(a + 6).min(b)).find(|&k| {
+            let t = &ctx.toks[k];
+            t.is_word() && !t.is_cap() && lx::is_org_noun(&t.lower)
+        }) else {
+            return;
+        };
+        if (a + 1..h).any(|k| {
+            let t = &ctx.toks[k];
+            !t.is_word() || lx::is_function_word(&t.lower) || lx::speech_verb(&t.lower).is_some()
+        }) {
+            return;
+        }
+        let e = h + 1;
+        if (a..e).any(|k| {
+            self.reg
+                .tok_mention
+                .get(&k)
+                .is_some_and(|&mi| self.reg.mentions[mi].entity.is_some())
+        }) {
+            return;
+        }
+        let d = Desc {
+            start: a,
+            end: e,
+            head: e - 1,
+            kind: DescKind::Org,
+            indefinite: false,
+        };
+        if let Some(id) = self.resolve_desc_subject(&d, si) {
+            self.events.push(Ev {
+                tok: a,
+                sentence: si,
+                entity: id,
+                subj: true,
+            });
+        }
+    }
+
+    fn quote_at(&self, start: usize) -> Option<usize> {
+        let qs = &self.ctx.quotes;
+        let i = qs.partition_point(|q| q.start < start);
+        (i < qs.len() && qs[i].start == start).then_some(i)
+    }
+
+    fn attach(
+        &mut self,
+        entity: usize,
+        start: usize,
+        end: usize,
+        kind: StatementKind,
+        cue: &str,
+        sentence: usize,
+    ) {
+        if !self.attached_spans.insert((entity, start, end)) {
+            return;
+        }
+        let list = self.statements.entry(entity).or_default();
+        list.push(Attached {
+            start,
+            end,
+            kind,
+            cue: cue.to_string(),
+            sentence,
+        });
+    }
+
+    fn resolve_subject(&mut self, sr: &SubjectRef, si: usize) -> Option<usize> {
+        let ctx = self.ctx;
+        match sr {
+            SubjectRef::Name(mi) => self.reg.mentions[*mi].entity,
+            SubjectRef::NewPerson { start, end } => {
+                let key: Vec<String> = ctx.toks[*start..*end]
+                    .iter()
+                    .filter(|t| t.is_word())
+                    .map(|t| t.lower.clone())
+                    .collect();
+                let span = (ctx.toks[*start].start, ctx.toks[*end - 1].end);
+                let mut e =
+                    Entity::new(SpeakerKind::Person, tokens_text(ctx, *start, *end), *start);
+                e.tokens = key;
+                e.mentions.push(span);
+                Some(self.reg.add_entity(e))
+            }
+            SubjectRef::NewOrg { start, end } => {
+                let key: Vec<String> = ctx.toks[*start..*end]
+                    .iter()
+                    .filter(|t| t.is_word())
+                    .map(|t| t.lower.clone())
+                    .collect();
+                let span = (ctx.toks[*start].start, ctx.toks[*end - 1].end);
+                if let Some(id) = self.reg.by_name(&key.join(" ")) {
+                    return Some(id);
+                }
+                // A surname used before the full name appears ("Peters said ... Anna Peters").
+                if key.len() == 1 {
+                    if let Some(id) = self.reg.person_by_surname(&key[0], *start, None) {
+                        self.reg.entity_mut(id).mentions.push(span);
+                        return Some(id);
+                    }
+                }
+                let mut e = Entity::new(
+                    SpeakerKind::Organization,
+                    tokens_text(ctx, *start, *end),
+                    *start,
+                );
+                e.tokens = key;
+                e.mentions.push(span);
+                Some(self.reg.add_entity(e))
+            }
+            SubjectRef::Pronoun(tok) => self.resolve_pronoun(*tok, si),
+            SubjectRef::Desc(d) => self.resolve_desc_subject(d, si),
+            SubjectRef::SameAsPrevious => None,
+        }
+    }
+
+    fn resolve_pronoun(&mut self, tok: usize, si: usize) -> Option<usize> {
+        let w = self.ctx.toks[tok].lower.clone();
+        let (kinds, gender): (&[SpeakerKind], Option<Gender>) = match w.as_str() {
+            "he" => (
+                &[SpeakerKind::Person, SpeakerKind::Anonymous],
+                Some(Gender::Male),
+            ),
+            "she" => (
+                &[SpeakerKind::Person, SpeakerKind::Anonymous],
+                Some(Gender::Female),
+            ),
+            "it" => (&[SpeakerKind::Organization], None),
+            "they" => (&[SpeakerKind::Group], None),
+            // "the 61-year-old": a person of either gender.
+            _ => (&[SpeakerKind::Person, SpeakerKind::Anonymous], None),
+        };
+        let mut best: Option<(f32, usize, usize)> = None; // (cost, tok, entity)
+        for ev in self.events.iter().rev().take(400) {
+            if ev.sentence + 4 < si {
+                break;
+            }
+            if ev.tok >= tok && ev.sentence == si {
+                continue;
+            }
+            let e = self.reg.entity(ev.entity);
+            if !kinds.contains(&e.kind) {
+                continue;
+            }
+            if let (Some(g), Some(h)) = (gender, e.gender) {
+                if g != h {
+                    continue;
+                }
+            }
+            if ev.sentence == si && !ev.subj {
+                continue;
+            }
+            let cost = (si - ev.sentence) as f32 + if ev.subj { 0.0 } else { 1.5 };
+            if best.is_none_or(|(c, t, _)| cost < c || (cost == c && ev.tok > t)) {
+                best = Some((cost, ev.tok, ev.entity));
+            }
+        }
+        let (_, _, id) = best?;
+        if let Some(g) = gender {
+            let e = self.reg.entity_mut(id);
+            if e.gender.is_none() {
+                e.gender = Some(g);
+            }
+        }
+        Some(id)
+    }
+
+    /// Entities mentioned recently before token `tok`, most recent first (bounded, so that
+    /// resolving a description never scans the whole article).
+    fn recent_entities(&self, tok: usize) -> Vec<usize> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for ev in self.events.iter().rev().take(600) {
+            if ev.tok < tok && seen.insert(ev.entity) {
+                out.push(ev.entity);
+            }
+        }
+        out
+    }
+
+    /// The most recent event position of each candidate, before token `tok`.
+    fn most_recent(&self, cands: &[usize], tok: usize) -> Option<usize> {
+        for ev in self.events.iter().rev().take(2000) {
+            if ev.tok < tok && cands.contains(&ev.entity) {
+                return Some(ev.entity);
+            }
+        }
+        cands
+            .iter()
+            .copied()
+            .min_by_key(|&id| self.reg.entity(id).first_tok)
+    }
+
+    fn resolve_desc_subject(&mut self, d: &Desc, si: usize) -> Option<usize> {
+        let ctx = self.ctx;
+        let span = (ctx.toks[d.start].start, ctx.toks[d.end - 1].end);
+        let text = tokens_text(ctx, d.start, d.end);
+        // A description keeps its words; only a capital that is there because the
+        // sentence starts with it goes ("Officials in Dunmark" → "officials in Dunmark").
+        let name = if ctx.at_clause_start(d.start) && ctx.is_common_capital(d.start) {
+            let mut c = text.chars();
+            c.next()
+                .map(|f| f.to_lowercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        } else {
+            lower_article(&text)
+        };
+        let head = ctx.toks[d.head].lower.clone();
+        match d.kind {
+            DescKind::Person if d.indefinite => {
+                let mut e = Entity::new(SpeakerKind::Anonymous, name, d.start);
+                e.head = Some(head);
+                e.places = cap_words(ctx, d.start, d.end);
+                if let Some(r) = role_from_tokens(ctx, d.start, d.end) {
+                    e.roles.push(r);
+                }
+                e.mentions.push(span);
+                Some(self.reg.add_entity(e))
+            }
+            DescKind::Person => {
+                let role = role_from_tokens(ctx, d.start, d.end).unwrap_or_else(|| Role {
+                    head: head.clone(),
+                    text: text.clone(),
+                    ..Role::default()
+                });
+                if let Some(id) = self.resolve_person_desc(&role, d.start, si) {
+                    self.desc_mentions.push((id, span));
+                    // "the Lessarian president said" also tells us who the president is.
+                    if self.reg.entity(id).kind == SpeakerKind::Person {
+                        self.reg.entity_mut(id).add_role(role);
+                    }
+                    return Some(id);
+                }
+                let generic = matches!(
+                    head.as_str(),
+                    "official" | "source" | "diplomat" | "person" | "insider" | "aide"
+                );
+                let kind = if generic {
+                    SpeakerKind::Anonymous
+                } else {
+                    SpeakerKind::Person
+                };
+                let mut e = Entity::new(kind, name, d.start);
+                e.head = Some(head);
+                e.roles.push(role);
+                e.mentions.push(span);
+                Some(self.reg.add_entity(e))
+            }
+            DescKind::Org => {
+                let places = cap_words(ctx, d.start, d.end);
+                if let Some(id) = self.resolve_org_desc(&head, &places, d.start) {
+                    self.desc_mentions.push((id, span));
+                    return Some(id);
+                }
+                let mut e = Entity::new(SpeakerKind::Organization, name, d.start);
+                e.head = Some(head);
+                e.places = places;
+                e.mentions.push(span);
+                Some(self.reg.add_entity(e))
+            }
+            DescKind::Group => {
+                let places = cap_words(ctx, d.start, d.end);
+                let existing =
+                    self.reg
+                        .entities
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .take(50)
+                        .find(|(_, e)| {
+                            e.kind == SpeakerKind::Group
+                                && e.head.as_deref() == Some(head.as_str())
+                                && (places.is_empty()
+                                    || places
+                                        .iter()
+                                        .any(|p| e.places.iter().any(|q| lx::same_place(p, q))))
+                        });
+                if let Some((id, _)) = existing {
+                    self.desc_mentions.push((id, span));
+                    return Some(id);
+                }
+                let mut e = Entity::new(SpeakerKind::Group, name, d.start);
+                e.head = Some(head);
+                e.places = places;
+                e.mentions.push(span);
+                Some(self.reg.add_entity(e))
+            }
+        }
+    }
+
+    /// An entity a person description ("the minister", "the Ukrainian leader") refers to.
+    fn resolve_person_desc(&self, role: &Role, tok: usize, si: usize) -> Option<usize> {
+        let reg = &*self.reg;
+        let desc_quals: Vec<&String> = role
+            .quals
+            .iter()
+            .filter(|q| lx::is_role_qualifier(q))
+            .collect();
+        let mut cands = Vec::new();
+        for id in self.recent_entities(tok) {
+            let e = reg.entity(id);
+            if e.first_tok >= tok || !matches!(e.kind, SpeakerKind::Person | SpeakerKind::Anonymous)
+            {
+                continue;
+            }
+            let all_places: Vec<&String> = e
+                .roles
+                .iter()
+                .flat_map(|r| r.places.iter())
+                .chain(e.places.iter())
+                .collect();
+            let places_ok = role
+                .places
+                .iter()
+                .all(|p| all_places.iter().any(|q| lx::same_place(p, q)));
+            if !places_ok {
+                continue;
+            }
+            let role_match = e.roles.iter().any(|r| {
+                lx::role_heads_compatible(&role.head, &r.head)
+                    && (!r.former || role.former)
+                    && desc_quals
+                        .iter()
+                        .all(|q| r.quals.contains(q) || r.text.to_lowercase().contains(q.as_str()))
+            });
+            let anon_match = e.kind == SpeakerKind::Anonymous
+                && e.head
+                    .as_deref()
+                    .is_some_and(|h| lx::role_heads_compatible(&role.head, h));
+            if role_match || anon_match {
+                cands.push(id);
+            }
+        }
+        if !cands.is_empty() {
+            return self.most_recent(&cands, tok);
+        }
+        // A leader-like description with a place: the one recent person whose roles do
+        // not contradict it ("the U.S. president" right after two named leaders, one of
+        // them Ukrainian elsewhere).
+        let leaderish = matches!(
+            role.head.as_str(),
+            "president" | "leader" | "premier" | "chancellor" | "minister" | "king" | "queen"
+        );
+        if !leaderish || role.places.is_empty() {
+            return None;
+        }
+        let mut seen = HashSet::new();
+        let mut ok = Vec::new();
+        for ev in self.events.iter().rev().take(200) {
+            if ev.sentence + 3 < si {
+                break;
+            }
+            if ev.tok >= tok || !seen.insert(ev.entity) {
+                continue;
+            }
+            let e = reg.entity(ev.entity);
+            if e.kind != SpeakerKind::Person {
+                continue;
+            }
+            let conflict = e.roles.iter().any(|r| {
+                r.former
+                    || (!r.places.is_empty()
+                        && !role
+                            .places
+                            .iter()
+                            .all(|p| r.places.iter().any(|q| lx::same_place(p, q))))
+            });
+            if !conflict {
+                ok.push(ev.entity);
+            }
+        }
+        match ok.len() {
+            0 => None,
+            1 => Some(ok[0]),
+            // Several unmarked people: the most salient one (most mentions in the article,
+            // then the first introduced), as the lead usually introduces the subject first.
+            _ => ok.iter().copied().max_by_key(|&id| {
+                let e = reg.entity(id);
+                (e.mentions.len(), std::cmp::Reverse(e.first_tok))
+            }),
+        }
+    }
+
+    /// An organisation a description ("the company", "The ministry") refers to.
+    fn resolve_org_desc(&self, head: &str, places: &[String], tok: usize) -> Option<usize> {
+        let reg = &*self.reg;
+        let mut cands = Vec::new();
+        for id in self.recent_entities(tok) {
+            let e = reg.entity(id);
+            if e.first_tok >= tok || e.kind != SpeakerKind::Organization {
+                continue;
+            }
+            let Some(h) = e.head.as_deref() else { continue };
+            if !lx::org_heads_compatible(head, h) {
+                continue;
+            }
+            if !places
+                .iter()
+                .all(|p| e.places.iter().any(|q| lx::same_place(p, q)))
+            {
+                continue;
+            }
+            cands.push(id);
+        }
+        if cands.is_empty() {
+            return None;
+        }
+        self.most_recent(&cands, tok)
+    }
+
+    /// Standalone descriptions ("the minister", "the company") that refer to a speaker.
+    fn scan_descriptions(&mut self) {
+        let ctx = self.ctx;
+        let speakers: HashSet<usize> = self.statements.keys().copied().collect();
+        if speakers.is_empty() {
+            return;
+        }
+        let mut found = Vec::new();
+        for (si, &(a, b)) in ctx.sent_toks.iter().enumerate() {
+            for k in a..b {
+                let t = &ctx.toks[k];
+                if !(t.is_word() && t.lower == "the") || t.quote.is_some() {
+                    continue;
+                }
+                // "the" + qualifiers/places + head.
+                let mut e = k + 1;
+                while e < b
+                    && e < k + 5
+                    && ctx.toks[e].is_word()
+                    && !lx::is_person_role(&ctx.toks[e].lower)
+                    && !lx::is_org_noun(&ctx.toks[e].lower)
+                    && (ctx.toks[e].is_cap()
+                        || lx::is_role_qualifier(&ctx.toks[e].lower)
+                        || ctx.toks[e].text.contains('.'))
+                {
+                    e += 1;
+                }
+                if e >= b || !ctx.toks[e].is_word() {
+                    continue;
+                }
+                let head = ctx.toks[e].lower.clone();
+                let person = lx::is_person_role(&head)
+                    || (lx::is_title(&head) && !lx::is_role_qualifier(&head));
+                let org = lx::is_org_noun(&head);
+                if !person && !org {
+                    continue;
+                }
+                let end = e + 1;
+                // Not an apposition or a title before a name, not a possessor's thing.
+                let next = ctx.toks.get(end);
+                if next.is_some_and(|n| n.is_cap()) {
+                    continue;
+                }
+                if next.is_some_and(|n| n.is_punct(","))
+                    && ctx.toks.get(end + 1).is_some_and(|n| {
+                        n.is_cap() && self.reg.tok_mention.contains_key(&(end + 1))
+                    })
+                {
+                    continue;
+                }
+                if k > a
+                    && ctx.toks[k - 1].is_punct(",")
+                    && k >= 2
+                    && self.reg.tok_mention.contains_key(&(k - 2))
+                {
+                    continue;
+                }
+                let id = if person {
+                    let role = role_from_tokens(ctx, k, end).unwrap_or_else(|| Role {
+                        head: head.clone(),
+                        ..Role::default()
+                    });
+                    self.resolve_person_desc(&role, k, si)
+                } else {
+                    let places = cap_words(ctx, k + 1, end);
+                    self.resolve_org_desc(&head, &places, k)
+                };
+                if let Some(id) = id {
+                    if speakers.contains(&id) {
+                        found.push((id, (t.start, ctx.toks[e].end)));
+                    }
+                }
+            }
+        }
+        self.desc_mentions.extend(found);
+    }
+
+    fn build(self, doc: &Doc) -> Vec<Speaker> {
+        let ctx = self.ctx;
+        let reg = self.reg;
+        let mut ids: Vec<usize> = self.statements.keys().copied().collect();
+        ids.sort_by_key(|id| {
+            self.statements[id]
+                .iter()
+                .map(|s| s.start)
+                .min()
+                .unwrap_or(usize::MAX)
+        });
+        let mut desc_by: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+        for (id, sp) in &self.desc_mentions {
+            desc_by.entry(*id).or_default().push(*sp);
+        }
+        // Names shared by two speakers get their honorifics.
+        let mut name_count: HashMap<String, usize> = HashMap::new();
+        for id in &ids {
+            *name_count
+                .entry(reg.entity(*id).name.to_lowercase())
+                .or_default() += 1;
+        }
+        let mut out = Vec::new();
+        for id in ids {
+            let e: &Entity = reg.entity(id);
+            let mut name = e.name.clone();
+            if name_count.get(&name.to_lowercase()).copied().unwrap_or(0) > 1 {
+                if let Some(h) = &e.honorific {
+                    let h = h.trim_end_matches('.');
+                    let mut hc = h.to_string();
+                    if let Some(f) = hc.get_mut(0..1) {
+                        f.make_ascii_uppercase();
+                    }
+                    name = format!("{hc}. {name}");
+                }
+            }
+            let mut spans: Vec<(usize, usize)> = e.mentions.clone();
+            spans.extend(desc_by.get(&id).cloned().unwrap_or_default());
+            spans.sort();
+            spans.dedup();
+            let mentions = spans
+                .into_iter()
+                .filter(|&(s, t)| s < t && t <= doc.len())
+                .map(|(s, t)| {
+                    let sp = doc.span(s, t);
+                    Mention {
+                        text: doc.original_text(sp),
+                        start: sp.start,
+                        end: sp.end,
+                    }
+                })
+                .collect();
+            let mut sts = self.statements[&id].clone();
+            sts.sort_by_key(|s| (s.start, s.end));
+            let statements = sts
+                .into_iter()
+                .filter(|s| s.start < s.end && s.end <= doc.len())
+                .map(|s| {
+                    let span = doc.span(s.start, s.end);
+                    let context = context_span(doc, ctx, s.sentence, s.start, s.end);
+                    Statement {
+                        text: doc.original_text(span),
+                        span,
+                        kind: s.kind,
+                        cue: s.cue,
+                        context,
+                    }
+                })
+                .collect();
+            // The stated role; a rank or honorific only when nothing else is known.
+            let rank = |r: &&Role| {
+                matches!(
+                    r.head.as_str(),
+                    "general"
+                        | "colonel"
+                        | "admiral"
+                        | "captain"
+                        | "major"
+                        | "lieutenant"
+                        | "sergeant"
+                        | "corporal"
+                        | "brigadier"
+                        | "marshal"
+                        | "dr"
+                        | "doctor"
+                        | "prof"
+                        | "professor"
+                        | "mr"
+                        | "mrs"
+                        | "ms"
+                        | "sir"
+                        | "dame"
+                        | "lord"
+                        | "lady"
+                ) && r.text.split_whitespace().count() == 1
+            };
+            let role = e
+                .roles
+                .iter()
+                .find(|r| !rank(r))
+                .or(e.roles.first())
+                .map(|r| r.text.clone())
+                .filter(|t| !t.is_empty());
+            out.push(Speaker {
+                name,
+                kind: e.kind,
+                role,
+                mentions,
+                statements,
+            });
+        }
+        out
+    }
+}
+
+/// The sentence span(s) around a statement, in original offsets.
+fn context_span(doc: &Doc, ctx: &Ctx, sentence: usize, start: usize, end: usize) -> Span {
+    let spans = &ctx.sent_spans;
+    let mut first = sentence.min(spans.len().saturating_sub(1));
+    while first > 0 && spans[first].0 > start {
+        first -= 1;
+    }
+    let mut last = first;
+    while last + 1 < spans.len() && spans[last].1 < end {
+        last += 1;
+    }
+    let s = spans[first].0.min(start);
+    let e = spans[last].1.max(end);
+    doc.span(s, e)
+}
+
+/// "The Ostreva foreign ministry" → "the Ostreva foreign ministry"; "A senior official" →
+/// "a senior official" (canonical names keep the article lowercase).
+fn lower_article(text: &str) -> String {
+    for art in [
+        "The ", "A ", "An ", "One ", "Two ", "Three ", "Several ", "Some ", "People ", "Sources ",
+    ] {
+        if let Some(rest) = text.strip_prefix(art) {
+            return format!("{}{}", art.to_lowercase(), rest);
+        }
+    }
+    text.to_string()
+}
+
+/// Capitalised words (places, bodies) in tokens `s..e`, including possessors.
+fn cap_words(ctx: &Ctx, s: usize, e: usize) -> Vec<String> {
+    ctx.toks[s..e]
+        .iter()
+        .filter(|t| {
+            t.is_cap()
+                && !lx::is_function_word(&t.lower)
+                && !lx::is_org_noun(&t.lower)
+                && !lx::is_title(&t.lower)
+        })
+        .map(|t| t.text.clone())
+        .collect()
+}
