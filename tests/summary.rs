@@ -15,7 +15,7 @@ use parley::report::{
 };
 use parley::summary::check::{Checker, Rejection};
 use parley::summary::{self, stance_line, word_count, ChatModel, SummaryInput, SummaryOptions};
-use support::{quoted_spans, span_text, split_sentences, MiniLm};
+use support::{analyze, sentence_texts, span_text, MiniLm};
 
 const TITLE: &str = "Orvell and Kestra agree to share Lumen river water";
 
@@ -110,9 +110,9 @@ fn input<'a>(
 #[test]
 fn extractive_is_a_subset_of_source_sentences() {
     let embedder = MiniLm::from_env();
-    let sentences = split_sentences(ARTICLE);
-    assert_eq!(sentences.len(), 11, "test splitter: {sentences:#?}");
-    let quoted = quoted_spans(ARTICLE);
+    let (sentences, quoted) = analyze(ARTICLE);
+    assert_eq!(sentences.len(), 11, "{sentences:#?}");
+    assert!(!quoted.is_empty());
     let opts = SummaryOptions::default();
     let s = summary::extractive(&input(&sentences, &quoted, &[]), &embedder, &opts).unwrap();
     assert_eq!(s.mode, SummaryMode::Extractive);
@@ -159,8 +159,7 @@ fn extractive_is_a_subset_of_source_sentences() {
 #[test]
 fn extractive_budgets() {
     let embedder = MiniLm::from_env();
-    let sentences = split_sentences(ARTICLE);
-    let quoted = quoted_spans(ARTICLE);
+    let (sentences, quoted) = analyze(ARTICLE);
     let opts = SummaryOptions {
         max_words: 40,
         max_sentences: 1,
@@ -178,8 +177,7 @@ fn extractive_budgets() {
 #[test]
 fn extractive_appends_stance_line() {
     let embedder = MiniLm::from_env();
-    let sentences = split_sentences(ARTICLE);
-    let quoted = quoted_spans(ARTICLE);
+    let (sentences, quoted) = analyze(ARTICLE);
     let speakers = vec![
         speaker("Edda Marsh", StanceLabel::Favor, 0.9, Some((200, 240))),
         speaker("Pavel Ostrin", StanceLabel::Favor, 0.3, Some((420, 450))),
@@ -205,7 +203,7 @@ fn extractive_appends_stance_line() {
 #[test]
 fn checker_accepts_paraphrase_rejects_inventions() {
     let embedder = MiniLm::from_env();
-    let sentences = split_sentences(ARTICLE);
+    let (sentences, _) = analyze(ARTICLE);
     let checker = Checker::new(ARTICLE, &sentences, &embedder).unwrap();
     let cases = [
         "Orvell and Kestra agreed in Tamsin to share the Lumen river's water, ending a four-year dispute over the Halvard dam.",
@@ -271,8 +269,7 @@ impl ChatModel for Canned {
 #[test]
 fn abstractive_replaces_unsupported_sentences() {
     let embedder = MiniLm::from_env();
-    let sentences = split_sentences(ARTICLE);
-    let quoted = quoted_spans(ARTICLE);
+    let (sentences, quoted) = analyze(ARTICLE);
     let mut model = Canned {
         context: 4096,
         replies: vec![
@@ -321,8 +318,7 @@ fn abstractive_replaces_unsupported_sentences() {
 #[test]
 fn abstractive_chunks_long_articles() {
     let embedder = MiniLm::from_env();
-    let sentences = split_sentences(ARTICLE);
-    let quoted = quoted_spans(ARTICLE);
+    let (sentences, quoted) = analyze(ARTICLE);
     let mut model = Canned {
         context: 260,
         replies: vec![
@@ -458,7 +454,7 @@ fn metrics_on_hand_computed_examples() {
         Some(0.5)
     );
 
-    let sents = split_sentences(ARTICLE);
+    let (sents, _) = analyze(ARTICLE);
     assert_eq!(lead_n(&sents, 2).len(), 2);
     let scores = score_summary(
         ARTICLE,
@@ -506,12 +502,8 @@ fn dev_corpus_report() {
     let mut rows: Vec<(String, [f64; 6])> = Vec::new();
     let mut sums = [[0.0f64; 6]; 3];
     for a in &corpus {
-        let sents = split_sentences(&a.text);
-        let quoted = quoted_spans(&a.text);
-        let refs: Vec<String> = split_sentences(&a.reference_summary)
-            .into_iter()
-            .map(|s| s.text)
-            .collect();
+        let (sents, quoted) = analyze(&a.text);
+        let refs = sentence_texts(&a.reference_summary);
         let speakers = dev_speakers(a);
         let inp = SummaryInput {
             text: &a.text,
@@ -612,12 +604,8 @@ fn dev_corpus_abstractive() {
     let mut total_ms = 0.0;
     let (mut kept, mut gen, mut far, mut facts) = (0, 0, 0, 0);
     for a in &corpus {
-        let sents = split_sentences(&a.text);
-        let quoted = quoted_spans(&a.text);
-        let refs: Vec<String> = split_sentences(&a.reference_summary)
-            .into_iter()
-            .map(|s| s.text)
-            .collect();
+        let (sents, quoted) = analyze(&a.text);
+        let refs = sentence_texts(&a.reference_summary);
         let inp = SummaryInput {
             text: &a.text,
             title: Some(&a.title),

@@ -359,43 +359,6 @@ pub fn score_summary<S: AsRef<str>, F: AsRef<str>>(
     }
 }
 
-/// Corpus averages of [`SummaryScores`] (F1 for ROUGE), for the eval table.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct SummaryAverages {
-    pub articles: usize,
-    pub rouge1: f64,
-    pub rouge2: f64,
-    pub rouge_lsum: f64,
-    /// Over the articles that have key facts.
-    pub key_fact_coverage: f64,
-    pub words: f64,
-    /// Mean of the per-article unsupported rates.
-    pub unsupported_rate: f64,
-}
-
-/// Average per-article scores (all zero for an empty slice).
-pub fn average(scores: &[SummaryScores]) -> SummaryAverages {
-    let n = scores.len();
-    if n == 0 {
-        return SummaryAverages::default();
-    }
-    let mean = |f: &dyn Fn(&SummaryScores) -> f64| scores.iter().map(f).sum::<f64>() / n as f64;
-    let kf: Vec<f64> = scores.iter().filter_map(|s| s.key_fact_coverage).collect();
-    SummaryAverages {
-        articles: n,
-        rouge1: mean(&|s| s.rouge.rouge1.f1),
-        rouge2: mean(&|s| s.rouge.rouge2.f1),
-        rouge_lsum: mean(&|s| s.rouge.rouge_lsum.f1),
-        key_fact_coverage: if kf.is_empty() {
-            0.0
-        } else {
-            kf.iter().sum::<f64>() / kf.len() as f64
-        },
-        words: mean(&|s| s.words as f64),
-        unsupported_rate: mean(&|s| s.unsupported.rate()),
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Porter stemmer, as NLTK's `PorterStemmer()` (mode NLTK_EXTENSIONS), which rouge-score uses.
 
@@ -786,30 +749,6 @@ mod tests {
             Some(0.5)
         );
         assert_eq!(key_fact_coverage::<&str>(summary, &[]), None);
-    }
-
-    #[test]
-    fn averages_skip_articles_without_key_facts() {
-        let a = score_summary(
-            "Ilse Varga spoke.",
-            &["Varga spoke."],
-            &["Varga spoke"],
-            &["Varga spoke."],
-        );
-        let b = score_summary::<&str, &str>(
-            "Ilse Varga spoke.",
-            &["Varga spoke."],
-            &[],
-            &["Brandt spoke."],
-        );
-        assert_eq!(a.key_fact_coverage, Some(1.0));
-        assert_eq!(b.key_fact_coverage, None);
-        let avg = average(&[a, b]);
-        assert_eq!(avg.articles, 2);
-        assert_eq!(avg.key_fact_coverage, 1.0);
-        assert!((avg.unsupported_rate - 0.5).abs() < 1e-12);
-        assert!((avg.rouge1 - 0.75).abs() < 1e-12, "{avg:?}");
-        assert_eq!(average(&[]), SummaryAverages::default());
     }
 
     #[test]

@@ -1,9 +1,6 @@
 //! Test and dev-harness support for the summary tests: the default preset's encoder and
-//! generator from the model store, a small sentence splitter standing in for the text
-//! stage, and the dev corpus loader.
-//!
-//! The splitter lives here, not in `src/summary`: the crate's sentences come from
-//! `parley::text`.
+//! generator from the model store, the text stage's sentences and quotes, and the dev
+//! corpus loader.
 
 #![allow(dead_code)]
 
@@ -53,111 +50,26 @@ pub fn generator_gguf() -> PathBuf {
         .to_path_buf()
 }
 
-/// Sentences with character spans: paragraphs at blank lines, sentences at `.!?`
-/// (plus a closing quote) before whitespace and an upper-case letter, digit or quote,
-/// except after a few abbreviations.
-pub fn split_sentences(text: &str) -> Vec<Sentence> {
-    const ABBREV: &[&str] = &["Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Col", "Lt", "Prof"];
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut paragraph = 0;
-    let mut start: Option<usize> = None;
-    let mut i = 0;
-    let push = |s: usize, e: usize, p: usize, out: &mut Vec<Sentence>| {
-        let mut e = e;
-        while e > s && chars[e - 1].is_whitespace() {
-            e -= 1;
-        }
-        if e > s {
-            out.push(Sentence {
-                text: chars[s..e].iter().collect(),
-                span: Span { start: s, end: e },
-                paragraph: p,
-            });
-        }
-    };
-    while i < chars.len() {
-        let c = chars[i];
-        if start.is_none() && !c.is_whitespace() {
-            start = Some(i);
-        }
-        // Paragraph break.
-        if c == '\n' && chars.get(i + 1) == Some(&'\n') {
-            if let Some(s) = start.take() {
-                push(s, i, paragraph, &mut out);
-            }
-            if out
-                .last()
-                .is_some_and(|l: &Sentence| l.paragraph == paragraph)
-            {
-                paragraph += 1;
-            }
-            i += 2;
-            continue;
-        }
-        if matches!(c, '.' | '!' | '?') {
-            let mut end = i + 1;
-            while end < chars.len() && matches!(chars[end], '"' | '\'') {
-                end += 1;
-            }
-            let next = chars[end..].iter().find(|c| !c.is_whitespace());
-            let boundary = end == chars.len()
-                || (chars[end].is_whitespace()
-                    && next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || *n == '"'));
-            let s0 = start.unwrap_or(i);
-            let word: String = chars[s0..i]
-                .iter()
-                .rev()
-                .take_while(|c| c.is_alphabetic())
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            if boundary && !(c == '.' && ABBREV.contains(&word.as_str())) {
-                if let Some(s) = start.take() {
-                    push(s, end, paragraph, &mut out);
-                }
-                i = end;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    if let Some(s) = start {
-        push(s, chars.len(), paragraph, &mut out);
-    }
-    out
+/// The text stage's sentences and the spans of its direct quotes (as the engine passes them).
+pub fn analyze(text: &str) -> (Vec<Sentence>, Vec<Span>) {
+    let a = parley::text::analyze_text(text);
+    let quoted = a
+        .speakers
+        .iter()
+        .flat_map(|s| s.statements.iter())
+        .filter(|s| s.kind == parley::report::StatementKind::Direct)
+        .map(|s| s.span)
+        .collect();
+    (a.sentences, quoted)
 }
 
-/// Spans of text between straight double quotes, per paragraph.
-pub fn quoted_spans(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut open: Option<usize> = None;
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '\n' {
-            // A quote left open at a paragraph end runs to it (multi-paragraph quotes reopen).
-            if let Some(s) = open.take() {
-                out.push(Span { start: s, end: i });
-            }
-        }
-        if c == '"' {
-            match open.take() {
-                Some(s) => out.push(Span {
-                    start: s,
-                    end: i + 1,
-                }),
-                None => open = Some(i),
-            }
-        }
-    }
-    if let Some(s) = open {
-        out.push(Span {
-            start: s,
-            end: chars.len(),
-        });
-    }
-    out
+/// Sentence texts of a short text (reference summaries, generated text).
+pub fn sentence_texts(text: &str) -> Vec<String> {
+    parley::text::analyze_text(text)
+        .sentences
+        .into_iter()
+        .map(|s| s.text)
+        .collect()
 }
 
 /// The text of a span.
