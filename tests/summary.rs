@@ -15,7 +15,7 @@ use parley::report::{
 };
 use parley::summary::check::{Checker, Rejection};
 use parley::summary::{self, stance_line, word_count, ChatModel, SummaryInput, SummaryOptions};
-use support::{quoted_spans, span_text, split_sentences, MiniLm};
+use support::{analyze, sentence_texts, span_text, MiniLm};
 
 const TITLE: &str = "Orvell and Kestra agree to share Lumen river water";
 
@@ -110,9 +110,9 @@ fn input<'a>(
 #[test]
 fn extractive_is_a_subset_of_source_sentences() {
     let embedder = MiniLm::from_env();
-    let sentences = split_sentences(ARTICLE);
-    assert_eq!(sentences.len(), 11, "test splitter: {sentences:#?}");
-    let quoted = quoted_spans(ARTICLE);
+    let (sentences, quoted) = analyze(ARTICLE);
+    assert_eq!(sentences.len(), 11, "{sentences:#?}");
+    assert!(!quoted.is_empty());
     let opts = SummaryOptions::default();
     let s = summary::extractive(&input(&sentences, &quoted, &[]), &embedder, &opts).unwrap();
     assert_eq!(s.mode, SummaryMode::Extractive);
@@ -159,8 +159,7 @@ fn extractive_is_a_subset_of_source_sentences() {
 #[test]
 fn extractive_budgets() {
     let embedder = MiniLm::from_env();
-    let sentences = split_sentences(ARTICLE);
-    let quoted = quoted_spans(ARTICLE);
+    let (sentences, quoted) = analyze(ARTICLE);
     let opts = SummaryOptions {
         max_words: 40,
         max_sentences: 1,
@@ -178,8 +177,7 @@ fn extractive_budgets() {
 #[test]
 fn extractive_appends_stance_line() {
     let embedder = MiniLm::from_env();
-    let sentences = split_sentences(ARTICLE);
-    let quoted = quoted_spans(ARTICLE);
+    let (sentences, quoted) = analyze(ARTICLE);
     let speakers = vec![
         speaker("Edda Marsh", StanceLabel::Favor, 0.9, Some((200, 240))),
         speaker("Pavel Ostrin", StanceLabel::Favor, 0.3, Some((420, 450))),
@@ -205,7 +203,7 @@ fn extractive_appends_stance_line() {
 #[test]
 fn checker_accepts_paraphrase_rejects_inventions() {
     let embedder = MiniLm::from_env();
-    let sentences = split_sentences(ARTICLE);
+    let (sentences, _) = analyze(ARTICLE);
     let checker = Checker::new(ARTICLE, &sentences, &embedder).unwrap();
     let cases = [
         "Orvell and Kestra agreed in Tamsin to share the Lumen river's water, ending a four-year dispute over the Halvard dam.",
@@ -271,8 +269,7 @@ impl ChatModel for Canned {
 #[test]
 fn abstractive_replaces_unsupported_sentences() {
     let embedder = MiniLm::from_env();
-    let sentences = split_sentences(ARTICLE);
-    let quoted = quoted_spans(ARTICLE);
+    let (sentences, quoted) = analyze(ARTICLE);
     let mut model = Canned {
         context: 4096,
         replies: vec![
@@ -321,8 +318,7 @@ fn abstractive_replaces_unsupported_sentences() {
 #[test]
 fn abstractive_chunks_long_articles() {
     let embedder = MiniLm::from_env();
-    let sentences = split_sentences(ARTICLE);
-    let quoted = quoted_spans(ARTICLE);
+    let (sentences, quoted) = analyze(ARTICLE);
     let mut model = Canned {
         context: 260,
         replies: vec![
@@ -458,7 +454,7 @@ fn metrics_on_hand_computed_examples() {
         Some(0.5)
     );
 
-    let sents = split_sentences(ARTICLE);
+    let (sents, _) = analyze(ARTICLE);
     assert_eq!(lead_n(&sents, 2).len(), 2);
     let scores = score_summary(
         ARTICLE,
@@ -506,12 +502,8 @@ fn dev_corpus_report() {
     let mut rows: Vec<(String, [f64; 6])> = Vec::new();
     let mut sums = [[0.0f64; 6]; 3];
     for a in &corpus {
-        let sents = split_sentences(&a.text);
-        let quoted = quoted_spans(&a.text);
-        let refs: Vec<String> = split_sentences(&a.reference_summary)
-            .into_iter()
-            .map(|s| s.text)
-            .collect();
+        let (sents, quoted) = analyze(&a.text);
+        let refs = sentence_texts(&a.reference_summary);
         let speakers = dev_speakers(a);
         let inp = SummaryInput {
             text: &a.text,
@@ -588,4 +580,108 @@ fn dev_corpus_report() {
             s[5] / n
         );
     }
+}
+
+/// The abstractive dev table: SmolLM2 output before and after the checker, with per-sentence
+/// diagnostics (best source similarity, unsupported facts) for calibrating the threshold.
+/// Run: PARLEY_DEV_CORPUS=... cargo test --test summary dev_corpus_abstractive -- --ignored
+///      --nocapture
+#[test]
+#[ignore = "dev harness: runs SmolLM2 over the dev corpus"]
+fn dev_corpus_abstractive() {
+    use parley::summary::abstractive::split_generated;
+    use parley::summary::check::cosine;
+    let embedder = MiniLm::from_env();
+    let gguf = support::generator_gguf();
+    let mut generator =
+        parley::model::generator::Generator::load(&gguf, &candle_core::Device::Cpu).unwrap();
+    let corpus = support::load_corpus(&support::env_dir("PARLEY_DEV_CORPUS"));
+    let opts = SummaryOptions {
+        stance_line: false,
+        ..SummaryOptions::default()
+    };
+    let mut sums = [[0.0f64; 6]; 2];
+    let mut total_ms = 0.0;
+    let (mut kept, mut gen, mut far, mut facts) = (0, 0, 0, 0);
+    for a in &corpus {
+        let (sents, quoted) = analyze(&a.text);
+        let refs = sentence_texts(&a.reference_summary);
+        let inp = SummaryInput {
+            text: &a.text,
+            title: Some(&a.title),
+            sentences: &sents,
+            quoted: &quoted,
+            speakers: &[],
+            target: &a.target,
+        };
+        let t = std::time::Instant::now();
+        let out = summary::abstractive(&inp, &mut generator, &embedder, &opts).unwrap();
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        total_ms += ms;
+        // "Before": the model's own first three sentences, as the checker saw them.
+        let (mut raw, _) = split_generated(&out.raw.replace('\n', " "));
+        raw.truncate(3);
+        let after: Vec<String> = out
+            .summary
+            .sentences
+            .iter()
+            .map(|s| s.text.clone())
+            .collect();
+        eprintln!("\n== {} ({ms:.0} ms) warnings {:?}", a.id, out.warnings);
+        // Diagnostics: each raw sentence, its best source similarity and unsupported facts.
+        let src: Vec<&str> = sents.iter().map(|s| s.text.as_str()).collect();
+        let sv = parley::model::Embedder::embed(&embedder, &src).unwrap();
+        for r in &raw {
+            let v = &parley::model::Embedder::embed(&embedder, &[r.as_str()]).unwrap()[0];
+            let best = sv.iter().map(|x| cosine(v, x)).fold(f32::MIN, f32::max);
+            let article = format!("{}\n\n{}", a.title, a.text);
+            eprintln!(
+                "  gen {best:.3} {:?} :: {r}",
+                unsupported(&article, r).unsupported
+            );
+        }
+        for s in &out.summary.sentences {
+            eprintln!("  out {:?}: {}", s.origin, s.text);
+        }
+        gen += out.stats.generated;
+        kept += out.stats.kept;
+        far += out.stats.replaced_far;
+        facts += out.stats.replaced_facts;
+        // The headline is part of the article for the fact check.
+        let article = format!("{}\n\n{}", a.title, a.text);
+        for (k, summ) in [raw, after].iter().enumerate() {
+            let sc = score_summary(&article, &refs, &a.key_facts, summ);
+            let row = [
+                sc.rouge.rouge1.f1,
+                sc.rouge.rouge2.f1,
+                sc.rouge.rouge_lsum.f1,
+                sc.key_fact_coverage.unwrap_or(0.0),
+                sc.words as f64,
+                sc.unsupported.rate(),
+            ];
+            for (s, v) in sums[k].iter_mut().zip(row) {
+                *s += v;
+            }
+        }
+    }
+    let n = corpus.len() as f64;
+    eprintln!(
+        "\n{:<24} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}",
+        "", "R1", "R2", "RLsum", "KF", "words", "unsup"
+    );
+    for (name, s) in ["SmolLM2 raw", "SmolLM2 checked"].iter().zip(sums) {
+        eprintln!(
+            "{name:<24} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>6.1} {:>6.3}",
+            s[0] / n,
+            s[1] / n,
+            s[2] / n,
+            s[3] / n,
+            s[4] / n,
+            s[5] / n
+        );
+    }
+    eprintln!(
+        "sentences: {gen} generated, {kept} kept, {facts} replaced (facts), {far} replaced (too far); {:.0} ms/article",
+        total_ms / n
+    );
 }

@@ -9,9 +9,10 @@
 //! source sentences as support, a failing one is replaced by the closest source sentence
 //! not already used (`Extracted`, support = that sentence).
 //!
-//! The model sits behind [`ChatModel`], a small seam the generator implements, so this
-//! module never touches the runtime.
+//! The model sits behind [`ChatModel`], a small seam that [`Generator`] implements (and
+//! that tests can implement with canned replies to exercise chunking and replacement).
 
+use crate::model::generator::{GenerateOptions, Generator};
 use crate::model::Embedder;
 use crate::report::{Origin, SummaryMode, SummarySentence};
 use crate::summary::check::{Checker, Rejection};
@@ -27,6 +28,39 @@ pub trait ChatModel {
     fn prompt_tokens(&self, system: Option<&str>, user: &str) -> Result<usize>;
     /// One chat turn, greedy; returns the reply text.
     fn reply(&mut self, system: Option<&str>, user: &str, max_new_tokens: usize) -> Result<String>;
+}
+
+/// Most generated sentences kept ("two or three sentences").
+const MAX_SENTENCES: usize = 3;
+
+/// Small models loop without a mild repeat penalty; greedy decoding keeps runs reproducible.
+const REPEAT_PENALTY: f32 = 1.1;
+
+impl ChatModel for Generator {
+    fn context_length(&self) -> usize {
+        Generator::context_length(self)
+    }
+
+    fn prompt_tokens(&self, system: Option<&str>, user: &str) -> Result<usize> {
+        Ok(self.tokenize(&self.chat_prompt(system, user)?)?.len())
+    }
+
+    fn reply(&mut self, system: Option<&str>, user: &str, max_new_tokens: usize) -> Result<String> {
+        let opts = GenerateOptions {
+            max_tokens: max_new_tokens,
+            temperature: 0.0,
+            repeat_penalty: REPEAT_PENALTY,
+            ..GenerateOptions::default()
+        };
+        // Stop once the reply holds more than the sentences we keep: the rest would be
+        // discarded anyway, and decoding is most of the time.
+        let mut text = String::new();
+        let mut on_token = |t: &str| {
+            text.push_str(t);
+            split_generated(&text).0.len() < MAX_SENTENCES
+        };
+        Ok(self.chat(system, user, &opts, &mut on_token)?.text)
+    }
 }
 
 const SYSTEM: &str = "You are a careful news editor. You write short, neutral summaries \
@@ -310,13 +344,21 @@ pub fn summarize(
     };
     let cleaned = clean_reply(&raw);
     let (mut generated, unfinished) = split_generated(&cleaned);
-    if let Some(u) = unfinished {
-        warnings.push(format!("dropped an unfinished generated sentence: {u:?}"));
+    // "Two or three sentences": a model that runs on is cut at a sentence boundary; an
+    // unfinished sentence before that is worth a warning.
+    if generated.len() < MAX_SENTENCES {
+        if let Some(u) = unfinished {
+            warnings.push(format!("dropped an unfinished generated sentence: {u:?}"));
+        }
     }
-    // "Two or three sentences": a model that runs on is cut at sentence boundaries.
-    generated.truncate(3);
+    generated.truncate(MAX_SENTENCES);
 
-    let checker = Checker::new(input.text, input.sentences, embedder)?;
+    // Names in the headline count as the article's own (the headline is part of it).
+    let article = match input.title {
+        Some(t) if !t.trim().is_empty() => format!("{}\n\n{}", t.trim(), input.text),
+        _ => input.text.to_string(),
+    };
+    let checker = Checker::new(&article, input.sentences, embedder)?;
     let mut stats = CheckStats {
         generated: generated.len(),
         unsupported_before: generated

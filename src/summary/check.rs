@@ -25,10 +25,12 @@ use crate::report::Span;
 use crate::{Error, Result};
 
 /// Minimum cosine similarity (MiniLM, L2-normalised) between a generated sentence and
-/// its closest source sentence. Measured on the dev corpus with SmolLM2-135M output:
-/// faithful paraphrases of one source sentence score above ~0.6, sentences that merge
-/// unrelated content or drift to generic statements fall below ~0.5.
-pub const CLOSENESS_THRESHOLD: f32 = 0.55;
+/// its closest source sentence. Measured on SmolLM2-135M summaries of 9 dev articles:
+/// of the 25 generated sentences whose names and numbers all occur in the article, every
+/// one judged faithful scored at least 0.69, while 12 of the 16 judged unfaithful
+/// (invented events, swapped roles, generic filler) scored below 0.65. Closeness cannot
+/// catch a faithful-looking sentence that flips a detail; the fact test catches most.
+pub const CLOSENESS_THRESHOLD: f32 = 0.65;
 
 /// A source sentence counts as support for a passing generated sentence when its
 /// similarity is within this margin of the best match (at most [`MAX_SUPPORT`] spans).
@@ -395,7 +397,6 @@ fn name_runs(toks: &[Tok], strict_initial: bool) -> Vec<NameRun> {
         let sentence_initial_function_word =
             strict_initial && t.initial && FUNCTION_WORDS.contains(&lower.as_str());
         let starts = is_capitalised(&t.text)
-            && !t.text.chars().next().is_some_and(|c| c.is_ascii_digit())
             && !is_number_word(&lower)
             && !sentence_initial_function_word;
         if !starts {
@@ -676,7 +677,8 @@ pub struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    /// Index the article and embed its sentences.
+    /// Index the article (`article`: every text names and numbers may come from, e.g.
+    /// headline and body) and embed its source sentences.
     ///
     /// # Errors
     /// `InvalidInput` when there are no source sentences; `Inference` when the embedder fails

@@ -1,21 +1,15 @@
-//! Test and dev-harness support for the summary tests: a MiniLM embedder run with candle
-//! (until the model layer's encoder is merged), a small sentence splitter standing in for
-//! the text stage, and the dev corpus loader.
-//!
-//! The splitter lives here, not in `src/summary`: the crate's sentences come from
-//! `parley::text`.
+//! Test and dev-harness support for the summary tests: the default preset's encoder and
+//! generator from the model store, the text stage's sentences and quotes, and the dev
+//! corpus loader.
 
 #![allow(dead_code)]
 
 use std::path::PathBuf;
 
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
-use parley::model::Embedder;
+use candle_core::Device;
+use parley::model::encoder::{Encoder, EncoderFiles};
 use parley::report::Span;
 use parley::text::Sentence;
-use tokenizers::Tokenizer;
 
 /// A directory from an environment variable, or a clear failure.
 pub fn env_dir(var: &str) -> PathBuf {
@@ -25,198 +19,57 @@ pub fn env_dir(var: &str) -> PathBuf {
     }
 }
 
-/// all-MiniLM-L6-v2: mean pooling over the last layer, L2-normalised.
-pub struct MiniLm {
-    model: BertModel,
-    tokenizer: Tokenizer,
-    device: Device,
+/// The default preset's models, from the model cache (fetched on first use).
+fn preset() -> parley::model::store::ResolvedPreset {
+    parley::model::ensure_default_preset(false)
+        .unwrap_or_else(|e| panic!("cannot get the default models: {e}"))
 }
 
-impl MiniLm {
-    pub fn load(dir: &std::path::Path) -> MiniLm {
-        let device = Device::Cpu;
-        let config: Config =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap())
-                .unwrap();
-        let mut tokenizer = Tokenizer::from_file(dir.join("tokenizer.json")).unwrap();
-        tokenizer
-            .with_truncation(Some(tokenizers::TruncationParams {
-                max_length: 256,
-                ..Default::default()
-            }))
-            .unwrap();
-        tokenizer.with_padding(Some(tokenizers::PaddingParams::default()));
-        let vb = unsafe {
-            VarBuilder::from_mmaped_safetensors(
-                &[dir.join("model.safetensors")],
-                DType::F32,
-                &device,
-            )
-            .unwrap()
-        };
-        let model = BertModel::load(vb, &config).unwrap();
-        MiniLm {
-            model,
-            tokenizer,
-            device,
-        }
-    }
+/// The model layer's MiniLM encoder (the default preset's).
+pub struct MiniLm;
 
-    /// The default preset's MiniLM, from the model cache (fetched on first use).
-    pub fn from_env() -> MiniLm {
-        let preset = parley::model::ensure_default_preset(false)
-            .unwrap_or_else(|e| panic!("cannot get the default models: {e}"));
+impl MiniLm {
+    pub fn from_env() -> Encoder {
+        let preset = preset();
         let weights = preset
             .encoder
             .path("model.safetensors")
             .expect("MiniLM weights");
-        MiniLm::load(weights.parent().expect("a file has a folder"))
-    }
-
-    fn embed_batch(&self, texts: &[&str]) -> candle_core::Result<Vec<Vec<f32>>> {
-        let enc = self
-            .tokenizer
-            .encode_batch(texts.to_vec(), true)
-            .map_err(candle_core::Error::msg)?;
-        let ids: Vec<Tensor> = enc
-            .iter()
-            .map(|e| Tensor::new(e.get_ids(), &self.device))
-            .collect::<candle_core::Result<_>>()?;
-        let mask: Vec<Tensor> = enc
-            .iter()
-            .map(|e| Tensor::new(e.get_attention_mask(), &self.device))
-            .collect::<candle_core::Result<_>>()?;
-        let ids = Tensor::stack(&ids, 0)?;
-        let mask = Tensor::stack(&mask, 0)?;
-        let types = ids.zeros_like()?;
-        let out = self.model.forward(&ids, &types, Some(&mask))?;
-        let m = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-        let summed = out.broadcast_mul(&m)?.sum(1)?;
-        let counts = m.sum(1)?;
-        let mean = summed.broadcast_div(&counts)?;
-        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?;
-        mean.broadcast_div(&norm)?.to_vec2::<f32>()
+        let dir = weights.parent().expect("a file has a folder");
+        Encoder::load(&EncoderFiles::from_dir(dir), &Device::Cpu)
+            .unwrap_or_else(|e| panic!("cannot load MiniLM from {}: {e}", dir.display()))
     }
 }
 
-impl Embedder for MiniLm {
-    fn embed(&self, texts: &[&str]) -> parley::Result<Vec<Vec<f32>>> {
-        let mut out = Vec::with_capacity(texts.len());
-        for chunk in texts.chunks(16) {
-            out.extend(self.embed_batch(chunk)?);
-        }
-        Ok(out)
-    }
-    fn name(&self) -> &str {
-        "all-MiniLM-L6-v2 (test harness)"
-    }
+/// The default preset's generator GGUF (SmolLM2-135M-Instruct).
+pub fn generator_gguf() -> PathBuf {
+    preset()
+        .generator
+        .single_file()
+        .expect("generator file")
+        .to_path_buf()
 }
 
-/// Sentences with character spans: paragraphs at blank lines, sentences at `.!?`
-/// (plus a closing quote) before whitespace and an upper-case letter, digit or quote,
-/// except after a few abbreviations.
-pub fn split_sentences(text: &str) -> Vec<Sentence> {
-    const ABBREV: &[&str] = &["Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Col", "Lt", "Prof"];
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut paragraph = 0;
-    let mut start: Option<usize> = None;
-    let mut i = 0;
-    let push = |s: usize, e: usize, p: usize, out: &mut Vec<Sentence>| {
-        let mut e = e;
-        while e > s && chars[e - 1].is_whitespace() {
-            e -= 1;
-        }
-        if e > s {
-            out.push(Sentence {
-                text: chars[s..e].iter().collect(),
-                span: Span { start: s, end: e },
-                paragraph: p,
-            });
-        }
-    };
-    while i < chars.len() {
-        let c = chars[i];
-        if start.is_none() && !c.is_whitespace() {
-            start = Some(i);
-        }
-        // Paragraph break.
-        if c == '\n' && chars.get(i + 1) == Some(&'\n') {
-            if let Some(s) = start.take() {
-                push(s, i, paragraph, &mut out);
-            }
-            if out
-                .last()
-                .is_some_and(|l: &Sentence| l.paragraph == paragraph)
-            {
-                paragraph += 1;
-            }
-            i += 2;
-            continue;
-        }
-        if matches!(c, '.' | '!' | '?') {
-            let mut end = i + 1;
-            while end < chars.len() && matches!(chars[end], '"' | '\'') {
-                end += 1;
-            }
-            let next = chars[end..].iter().find(|c| !c.is_whitespace());
-            let boundary = end == chars.len()
-                || (chars[end].is_whitespace()
-                    && next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || *n == '"'));
-            let s0 = start.unwrap_or(i);
-            let word: String = chars[s0..i]
-                .iter()
-                .rev()
-                .take_while(|c| c.is_alphabetic())
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            if boundary && !(c == '.' && ABBREV.contains(&word.as_str())) {
-                if let Some(s) = start.take() {
-                    push(s, end, paragraph, &mut out);
-                }
-                i = end;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    if let Some(s) = start {
-        push(s, chars.len(), paragraph, &mut out);
-    }
-    out
+/// The text stage's sentences and the spans of its direct quotes (as the engine passes them).
+pub fn analyze(text: &str) -> (Vec<Sentence>, Vec<Span>) {
+    let a = parley::text::analyze_text(text);
+    let quoted = a
+        .speakers
+        .iter()
+        .flat_map(|s| s.statements.iter())
+        .filter(|s| s.kind == parley::report::StatementKind::Direct)
+        .map(|s| s.span)
+        .collect();
+    (a.sentences, quoted)
 }
 
-/// Spans of text between straight double quotes, per paragraph.
-pub fn quoted_spans(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut open: Option<usize> = None;
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '\n' {
-            // A quote left open at a paragraph end runs to it (multi-paragraph quotes reopen).
-            if let Some(s) = open.take() {
-                out.push(Span { start: s, end: i });
-            }
-        }
-        if c == '"' {
-            match open.take() {
-                Some(s) => out.push(Span {
-                    start: s,
-                    end: i + 1,
-                }),
-                None => open = Some(i),
-            }
-        }
-    }
-    if let Some(s) = open {
-        out.push(Span {
-            start: s,
-            end: chars.len(),
-        });
-    }
-    out
+/// Sentence texts of a short text (reference summaries, generated text).
+pub fn sentence_texts(text: &str) -> Vec<String> {
+    parley::text::analyze_text(text)
+        .sentences
+        .into_iter()
+        .map(|s| s.text)
+        .collect()
 }
 
 /// The text of a span.
