@@ -122,6 +122,10 @@ pub struct DeviceReport {
     pub generator_batch: usize,
     pub prefill_tokens_per_s: Figure,
     pub decode_tokens_per_s: Figure,
+    /// The same work per CPU-second of this process (all threads): comparable across runs
+    /// on a machine shared with other work, where wall-clock rates are not.
+    pub prefill_tokens_per_cpu_s: Option<Figure>,
+    pub decode_tokens_per_cpu_s: Option<Figure>,
     pub encoder_load_ms: Figure,
     /// Sentences/s at each batch size.
     pub encoder_sentences_per_s: Vec<EncoderPoint>,
@@ -149,6 +153,8 @@ pub struct DeviceReport {
 pub struct EncoderPoint {
     pub batch: usize,
     pub sentences_per_s: Figure,
+    /// Sentences per CPU-second of this process (all threads).
+    pub sentences_per_cpu_s: Option<Figure>,
     /// Real tokens / padded tokens over the workload at this batch size (1.0 = no padding).
     pub real_token_fraction: f64,
 }
@@ -306,6 +312,46 @@ fn per_s(count: usize, d: Duration) -> f64 {
     count as f64 / d.as_secs_f64().max(1e-9)
 }
 
+/// Wall and process-CPU clocks started together.
+struct Clock {
+    wall: Instant,
+    cpu: Option<f64>,
+}
+
+/// Work per wall-second and per CPU-second for one timed run.
+#[derive(Debug, Clone, Copy)]
+pub struct Rate {
+    pub wall: f64,
+    pub cpu: Option<f64>,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        Clock {
+            cpu: machine::process_cpu_s(),
+            wall: Instant::now(),
+        }
+    }
+
+    fn rate(&self, count: usize) -> Rate {
+        let wall = per_s(count, self.wall.elapsed());
+        let cpu = machine::process_cpu_s()
+            .zip(self.cpu)
+            .map(|(end, start)| count as f64 / (end - start).max(1e-9));
+        Rate { wall, cpu }
+    }
+}
+
+/// (per wall-second, per CPU-second) figures of `runs`.
+fn rate_figures(runs: &[Rate], what: &str) -> Result<(Figure, Option<Figure>)> {
+    let wall: Vec<f64> = runs.iter().map(|r| r.wall).collect();
+    let cpu: Option<Vec<f64>> = runs.iter().map(|r| r.cpu).collect();
+    Ok((
+        figure(&wall, what)?,
+        cpu.and_then(|c| Figure::from_samples(&c)),
+    ))
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -336,6 +382,8 @@ fn run_device(
     let generator_load_ms = figure(&load, "generator load")?;
     let mut gen = Generator::load(&models.generator, dev)?;
     let (prefill, decode) = generator_runs(&mut gen, spec, &inputs.prompt_text)?;
+    let (prefill_tokens_per_s, prefill_tokens_per_cpu_s) = rate_figures(&prefill, "prefill")?;
+    let (decode_tokens_per_s, decode_tokens_per_cpu_s) = rate_figures(&decode, "decode")?;
     drop(gen);
     let generator_file_bytes = std::fs::metadata(&models.generator)
         .map(|m| m.len())
@@ -405,8 +453,10 @@ fn run_device(
         encoder_model: models.encoder_id.clone(),
         generator_load_ms,
         generator_batch: 1,
-        prefill_tokens_per_s: figure(&prefill, "prefill")?,
-        decode_tokens_per_s: figure(&decode, "decode")?,
+        prefill_tokens_per_s,
+        decode_tokens_per_s,
+        prefill_tokens_per_cpu_s,
+        decode_tokens_per_cpu_s,
         encoder_load_ms,
         encoder_sentences_per_s,
         engine_load_ms,
@@ -425,7 +475,7 @@ fn run_device(
 }
 
 /// Prefill `prefill_tokens` prompt tokens, then decode `decode_tokens` greedily, one token
-/// per forward pass; returns (prefill tokens/s, decode tokens/s) per timed repeat.
+/// per forward pass; returns the prefill and decode rates (tokens) of each timed repeat.
 ///
 /// # Errors
 /// `InvalidInput` when the prompt text has fewer tokens than the workload asks for.
@@ -433,7 +483,7 @@ pub fn generator_runs(
     gen: &mut Generator,
     spec: &WorkloadSpec,
     prompt_text: &str,
-) -> Result<(Vec<f64>, Vec<f64>)> {
+) -> Result<(Vec<Rate>, Vec<Rate>)> {
     let mut ids = gen.tokenize(prompt_text)?;
     if ids.len() < spec.prefill_tokens {
         return Err(Error::InvalidInput(format!(
@@ -445,18 +495,18 @@ pub fn generator_runs(
     ids.truncate(spec.prefill_tokens);
     let runs = repeat(spec, || {
         gen.clear_cache();
-        let t = Instant::now();
+        let clock = Clock::start();
         let logits = gen.forward_tokens(&ids, 0)?;
-        let prefill = per_s(ids.len(), t.elapsed());
+        let prefill = clock.rate(ids.len());
         let mut next = argmax(&logits);
         let mut pos = ids.len();
-        let t = Instant::now();
+        let clock = Clock::start();
         for _ in 0..spec.decode_tokens {
             let logits = gen.forward_tokens(&[next], pos)?;
             next = argmax(&logits);
             pos += 1;
         }
-        let decode = per_s(spec.decode_tokens, t.elapsed());
+        let decode = clock.rate(spec.decode_tokens);
         Ok((prefill, decode))
     })?;
     gen.clear_cache();
@@ -498,20 +548,23 @@ pub fn encoder_curve(
             return Err(Error::InvalidInput("encoder batch size 0".into()));
         }
         let runs = repeat(spec, || {
-            let t = Instant::now();
+            let clock = Clock::start();
             for chunk in refs.chunks(b) {
                 // No token cap: each chunk is exactly one forward pass of `b` sentences.
                 encoder.embed_batched(chunk, usize::MAX)?;
             }
-            Ok(per_s(refs.len(), t.elapsed()))
+            Ok(clock.rate(refs.len()))
         })?;
+        let (sentences_per_s, sentences_per_cpu_s) =
+            rate_figures(&runs, &format!("encoder batch {b}"))?;
         let (real, padded) = lens.chunks(b).fold((0usize, 0usize), |(r, p), c| {
             let longest = c.iter().copied().max().unwrap_or(0);
             (r + c.iter().sum::<usize>(), p + longest * c.len())
         });
         out.push(EncoderPoint {
             batch: b,
-            sentences_per_s: figure(&runs, &format!("encoder batch {b}"))?,
+            sentences_per_s,
+            sentences_per_cpu_s,
             real_token_fraction: real as f64 / padded.max(1) as f64,
         });
     }
@@ -643,6 +696,12 @@ pub fn render_markdown(r: &BenchReport) -> String {
         format!("decode tokens/s ({} tok, batch 1)", w.decode_tokens),
         &|d| d.decode_tokens_per_s.display(),
     );
+    row("prefill tokens per CPU-second".into(), &|d| {
+        fig(d.prefill_tokens_per_cpu_s.as_ref())
+    });
+    row("decode tokens per CPU-second".into(), &|d| {
+        fig(d.decode_tokens_per_cpu_s.as_ref())
+    });
     row("encoder load (ms)".into(), &|d| d.encoder_load_ms.display());
     for &b in &w.encoder_batches {
         row(format!("encoder sentences/s, batch {b}"), &|d| {
@@ -658,6 +717,18 @@ pub fn render_markdown(r: &BenchReport) -> String {
                 })
                 .unwrap_or_else(|| "n/a".into())
         });
+    }
+    for &b in &w.encoder_batches {
+        row(
+            format!("encoder sentences per CPU-second, batch {b}"),
+            &|d| {
+                fig(d
+                    .encoder_sentences_per_s
+                    .iter()
+                    .find(|p| p.batch == b)
+                    .and_then(|p| p.sentences_per_cpu_s.as_ref()))
+            },
+        );
     }
     row("engine load (ms)".into(), &|d| {
         d.engine_load_ms
@@ -891,10 +962,13 @@ mod tests {
             generator_batch: 1,
             prefill_tokens_per_s: f,
             decode_tokens_per_s: f,
+            prefill_tokens_per_cpu_s: Some(f),
+            decode_tokens_per_cpu_s: None,
             encoder_load_ms: f,
             encoder_sentences_per_s: vec![EncoderPoint {
                 batch: 8,
                 sentences_per_s: f,
+                sentences_per_cpu_s: None,
                 real_token_fraction: 0.5,
             }],
             engine_load_ms: None,
