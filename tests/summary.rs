@@ -2,8 +2,7 @@
 //! checker, the abstractive plumbing, the stance line, and the metrics on hand-computed
 //! examples. The article below is written for these tests (fictional places and people).
 //!
-//! Model tests need `PARLEY_TEST_MINILM_DIR` (all-MiniLM-L6-v2: config.json,
-//! tokenizer.json, model.safetensors) and fail with a clear message when it is unset.
+//! Model tests use the default preset's MiniLM from the model cache (fetched on first use).
 //! `dev_corpus_report` (ignored) prints the dev-corpus table; it also needs
 //! `PARLEY_DEV_CORPUS` (the directory of dev `*.json`).
 

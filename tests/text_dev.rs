@@ -140,7 +140,11 @@ fn dev_corpus_is_robust_to_typography() {
             curly.push_str("\r\n");
         }
         let speakers = |t: &str| -> Vec<(String, usize)> {
-            analyze_text(t).speakers.into_iter().map(|s| (s.name.replace('\u{2019}', "'"), s.statements.len())).collect()
+            analyze_text(t)
+                .speakers
+                .into_iter()
+                .map(|s| (s.name.replace('\u{2019}', "'"), s.statements.len()))
+                .collect()
         };
         assert_eq!(speakers(&art.text), speakers(&curly), "{}", art.id);
     }

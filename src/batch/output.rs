@@ -103,6 +103,7 @@ pub fn prepare(spec: &OutputSpec, resume: bool) -> Result<(RowWriter, Existing)>
             let file = open_append(path)?;
             lock_exclusive(&file, path)?;
             if nonempty(path) {
+                check_encoding(path, gz)?;
                 let want_csv = spec.summary_csv.is_some().then_some(&mut csv_rows);
                 existing = scan(path, gz, want_csv)?;
             }
@@ -117,6 +118,26 @@ pub fn prepare(spec: &OutputSpec, resume: bool) -> Result<(RowWriter, Existing)>
         }
     };
     Ok((RowWriter { dest, gz, csv }, existing))
+}
+
+/// Refuse to append rows in one encoding to a file holding the other.
+fn check_encoding(path: &Path, gz: bool) -> Result<()> {
+    let mut magic = [0u8; 2];
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut magic))
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    let is_gz = n == 2 && magic == [0x1f, 0x8b];
+    match (is_gz, gz) {
+        (true, false) => Err(Error::InvalidInput(format!(
+            "{} holds gzip data; resume it with --gzip",
+            path.display()
+        ))),
+        (false, true) => Err(Error::InvalidInput(format!(
+            "{} is not gzip; resume it without --gzip (and without a .gz name)",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Hold an exclusive advisory lock on the output for the life of `file`, so a second run
@@ -564,6 +585,19 @@ mod tests {
         assert!(err.to_string().contains("another parley batch"), "{err}");
         drop(first);
         assert!(prepare(&spec(&out, None), true).is_ok());
+    }
+
+    #[test]
+    fn resume_refuses_a_mismatched_encoding() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("o.jsonl");
+        std::fs::write(&out, ROW_B).unwrap();
+        let gz_spec = OutputSpec {
+            gzip: true,
+            ..spec(&out, None)
+        };
+        let err = prepare(&gz_spec, true).err().unwrap();
+        assert!(err.to_string().contains("not gzip"), "{err}");
     }
 
     #[test]

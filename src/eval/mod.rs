@@ -2,6 +2,7 @@
 //! speaker matching and speaker scores ([`speakers`]), summary metrics ([`summary`]).
 //! Stance is scored only against the gold speaker a predicted speaker was matched to.
 
+pub mod run;
 pub mod speakers;
 pub mod summary;
 

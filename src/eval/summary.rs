@@ -32,7 +32,7 @@ use crate::text::Sentence;
 pub const KEY_FACT_MIN_SHARE: f64 = 0.5;
 
 /// Precision, recall and F1 of one ROUGE variant.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Prf {
     pub precision: f64,
     pub recall: f64,
@@ -65,7 +65,7 @@ impl Prf {
 }
 
 /// ROUGE-1, ROUGE-2 and ROUGE-Lsum of a candidate against a reference.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Rouge {
     pub rouge1: Prf,
     pub rouge2: Prf,
@@ -292,7 +292,7 @@ pub fn key_fact_coverage<F: AsRef<str>>(summary: &str, facts: &[F]) -> Option<f6
 }
 
 /// Names and numbers of a summary checked against its article.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Unsupported {
     /// All names and numbers found in the summary.
     pub total: usize,
@@ -330,7 +330,7 @@ pub fn lead_n(sentences: &[Sentence], n: usize) -> Vec<&str> {
 }
 
 /// Every summary metric for one article.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct SummaryScores {
     pub rouge: Rouge,
     /// `None` when the article has no key facts.

@@ -20,3 +20,15 @@ pub mod device;
 pub mod encoder;
 pub mod generator;
 pub mod gguf_tokenizer;
+
+/// The default preset's models, verified, from `$PARLEY_HOME` (or the platform cache),
+/// fetched from their sources first if missing. Tests, benches and tools use this to get
+/// real weights the same way the engine does.
+///
+/// # Errors
+/// As [`store::ModelStore::ensure_preset`].
+pub fn ensure_default_preset(progress: bool) -> Result<store::ResolvedPreset> {
+    let catalog = catalog::Catalog::load(None)?;
+    let store = store::ModelStore::from_env(false, None)?;
+    store.ensure_preset(&catalog, catalog::DEFAULT_PRESET, progress)
+}

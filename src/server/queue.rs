@@ -312,7 +312,9 @@ mod tests {
     #[test]
     fn batches_respect_the_item_limit() {
         let (h, r) = queue::<u32, u32>(cfg(4, 100, 0));
-        let rxs: Vec<_> = (0..5).map(|i| h.submit(vec![i; 3], 0, 0).unwrap()).collect();
+        let rxs: Vec<_> = (0..5)
+            .map(|i| h.submit(vec![i; 3], 0, 0).unwrap())
+            .collect();
         h.close();
         let sizes = Arc::new(Mutex::new(Vec::new()));
         let s2 = sizes.clone();
@@ -353,7 +355,10 @@ mod tests {
     fn a_full_queue_refuses_at_once() {
         let (h, _r) = queue::<u32, u32>(cfg(4, 5, 0));
         let _a = h.submit(vec![1, 2, 3], 0, 0).unwrap();
-        assert_eq!(h.submit(vec![4, 5, 6], 0, 0).unwrap_err(), SubmitError::Full);
+        assert_eq!(
+            h.submit(vec![4, 5, 6], 0, 0).unwrap_err(),
+            SubmitError::Full
+        );
         let _b = h.submit(vec![4, 5], 0, 0).unwrap();
         assert_eq!(h.submit(vec![6], 0, 0).unwrap_err(), SubmitError::Full);
         h.close();
@@ -369,7 +374,11 @@ mod tests {
         h.close();
         let sizes = Arc::new(Mutex::new(Vec::new()));
         let s2 = sizes.clone();
-        r.run(|xs| xs.to_vec(), |_| true, move |n| s2.lock().unwrap().push(n));
+        r.run(
+            |xs| xs.to_vec(),
+            |_| true,
+            move |n| s2.lock().unwrap().push(n),
+        );
         assert_eq!(a.blocking_recv().unwrap(), vec![1]);
         assert_eq!(b.blocking_recv().unwrap(), vec![2]);
         assert_eq!(c.blocking_recv().unwrap(), vec![3]);

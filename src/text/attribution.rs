@@ -338,6 +338,26 @@ fn finite_cue(
     if (j..i).any(|k| lx::is_negation(&toks[k].lower)) {
         return None;
     }
+    // "Ola Brun (left) said" / "Ola Brun — who chairs the panel — said": skip the aside.
+    if j > a + 1 {
+        let p = &toks[j - 1];
+        let dash =
+            |t: &super::tokens::Token| matches!(t.text.as_str(), "\u{2014}" | "\u{2013}" | "-");
+        let open_at = if p.is_punct(")") {
+            (j.saturating_sub(25).max(a)..j - 1)
+                .rev()
+                .find(|&k| toks[k].is_punct("("))
+        } else if p.kind == TokKind::Punct && dash(p) {
+            (j.saturating_sub(30).max(a)..j - 1)
+                .rev()
+                .find(|&k| toks[k].kind == TokKind::Punct && dash(&toks[k]))
+        } else {
+            None
+        };
+        if let Some(o) = open_at {
+            j = o;
+        }
+    }
     let mut subject: Option<Subject> = None;
     let mut inverted = false;
     let mut subj_start = j; // first token of the subject phrase (for clause-first statements)
@@ -376,9 +396,63 @@ fn finite_cue(
                 }
             }
         } else if p.is_punct(",") {
+            // "Ola Brun, asked whether ..., replied": a passive aside, not her question.
+            let later_cue = (i + 1..b).any(|k| {
+                toks[k].is_punct(",")
+                    && (k + 1..(k + 4).min(b))
+                        .find(|&m| !lx::is_verb_filler(&toks[m].lower))
+                        .is_some_and(|m| {
+                            lx::speech_verb(&toks[m].lower).is_some_and(|(_, part)| !part)
+                        })
+            });
+            if j == i
+                && later_cue
+                && matches!(w, "asked" | "pressed" | "questioned" | "told" | "reminded")
+            {
+                let mut s0 = j - 1;
+                while s0 > a
+                    && !toks[s0 - 1].is_punct(",")
+                    && toks[s0 - 1].kind != TokKind::QuoteMark
+                {
+                    s0 -= 1;
+                }
+                if names_in(ctx, reg, s0, j - 1).is_some() {
+                    return None;
+                }
+            }
             if let Some((subs, tok, role, start)) = segment_subject(ctx, reg, a, j - 1) {
                 subject = Some((subs, tok, role));
                 subj_start = start;
+            }
+        }
+        // "An official who spoke on condition of anonymity said", "Officials speaking to
+        // reporters said": a relative or participle clause without commas.
+        if subject.is_none() && p.is_word() {
+            let lo = j.saturating_sub(16).max(a);
+            let rel = (lo..j)
+                .rev()
+                .take_while(|&k| {
+                    toks[k].is_word()
+                        || toks[k].kind == TokKind::Poss
+                        || toks[k].kind == TokKind::Num
+                })
+                .find(|&k| {
+                    matches!(
+                        toks[k].lower.as_str(),
+                        "who" | "speaking" | "talking" | "writing"
+                    )
+                });
+            if let Some(r) = rel.filter(|&r| r > a) {
+                if let Some(s0) =
+                    np_left(ctx, r, a).filter(|&s0| !object_of_preposition(ctx, a, s0))
+                {
+                    if let Some(sr) = np_subject(ctx, reg, s0, r) {
+                        if !matches!(sr, SubjectRef::Pronoun(_)) {
+                            subject = Some((vec![sr], s0, None));
+                            subj_start = s0;
+                        }
+                    }
+                }
             }
         }
         if subject.is_none() && (p.kind == TokKind::QuoteMark || p.is_punct(",")) && j == i {
@@ -864,10 +938,7 @@ fn complement(ctx: &Ctx, mut k: usize, b: usize, class: CueClass, w: &str) -> Co
                     break;
                 }
                 // A clause subject after a time phrase: "said on Friday the plan ...".
-                if m > k + 1
-                    && is_time_word_lower(&toks[m - 1].lower)
-                    && is_clause_subject_start(ctx, m, b)
-                {
+                if is_time_word_lower(&toks[m - 1].lower) && is_clause_subject_start(ctx, m, b) {
                     return clause_to_end(ctx, m, b);
                 }
                 m += 1;
@@ -1044,7 +1115,7 @@ fn coordinated_names(
     // "A and his wife said": the right conjunct may be any voice; names join from the left.
     if !matches!(
         subs.first(),
-        Some(SubjectRef::Name(_) | SubjectRef::Desc(_))
+        Some(SubjectRef::Name(_) | SubjectRef::Desc(_) | SubjectRef::NewOrg { .. })
     ) {
         return;
     }
@@ -1066,7 +1137,7 @@ fn coordinated_names(
             return;
         };
         match np_subject(ctx, reg, ps, s - 1) {
-            Some(sr @ SubjectRef::Name(_)) => {
+            Some(sr @ (SubjectRef::Name(_) | SubjectRef::NewOrg { .. })) => {
                 subs.insert(0, sr);
                 *first = ps;
             }
@@ -1359,6 +1430,20 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     let h = &toks[head];
     if e - s == 1 && h.is_word() && lx::is_subject_pronoun(&h.lower) {
         return Some(SubjectRef::Pronoun(head));
+    }
+    // "Secretary of State Ola Brun": a capitalised title with "of" before the name.
+    if let Some(&mi) = reg.tok_mention.get(&(e - 1)) {
+        let m = &reg.mentions[mi];
+        if m.end == e
+            && m.class == NameClass::Person
+            && m.entity.is_some()
+            && m.outer_start > s + 1
+            && toks[m.outer_start - 1].lower == "of"
+            && toks[m.outer_start - 2].is_cap()
+            && lx::is_title(&toks[m.outer_start - 2].lower)
+        {
+            return Some(SubjectRef::Name(mi));
+        }
     }
     // "people familiar with the talks", "a source close to the minister": anonymous.
     if let Some(fi) = (s + 1..e).find(|&k| {

@@ -247,7 +247,7 @@ pub(crate) fn first_name_gender(w: &str) -> Option<super::mentions::Gender> {
 pub(crate) fn is_person_role(w: &str) -> bool {
     static R: LazyLock<HashSet<&str>> = LazyLock::new(|| {
         words(
-            "minister president spokesman spokeswoman spokesperson official leader chief \
+            "eyewitness bystander onlooker passer-by colleague neighbour neighbor friend partner spouse minister president spokesman spokeswoman spokesperson official leader chief \
          executive director secretary chair chairman chairwoman chairperson commissioner \
          envoy ambassador diplomat negotiator mediator analyst economist expert professor \
          researcher scientist lawmaker legislator senator councillor councilor mayor governor \
@@ -297,6 +297,7 @@ pub(crate) fn is_group_noun(w: &str) -> bool {
 pub(crate) fn is_plural_role(w: &str) -> bool {
     is_group_noun(w)
         || (w.len() > 3 && w.ends_with('s') && is_person_role(&w[..w.len() - 1]))
+        || (w.len() > 4 && w.ends_with("es") && is_person_role(&w[..w.len() - 2]))
         || (w.len() > 4
             && w.ends_with("men")
             && is_person_role(&format!("{}man", &w[..w.len() - 3])))

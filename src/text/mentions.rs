@@ -480,6 +480,16 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
                 j += 1;
                 continue;
             }
+            // "the Dorn Trawlermen's Guild", "the People's Party": a possessive inside an
+            // organisation's name.
+            if t.kind == TokKind::Poss
+                && next_cap
+                && lx::is_org_name_head(&toks[j + 1].lower)
+                && (j + 2 >= b || !toks[j + 2].is_cap())
+            {
+                j += 1;
+                continue;
+            }
             if (has_org_head || the) && matches!(t.lower.as_str(), "of" | "for" | "on" | "&") {
                 if next_cap {
                     j += 1;
@@ -1152,6 +1162,8 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                                 || lx::is_org_noun(&before.lower))
                             || (before.is_cap() && w == "of" && lx::is_org_noun(&before.lower))
                             || (before.is_word() && lx::is_group_noun(&before.lower))
+                            // "Ola Brun from Dorn", "Ola Brun of the Greens": the name heads it.
+                            || (before.is_cap() && matches!(w, "of" | "from" | "at"))
                     }
                 } else if matches!(w, "with" | "to" | "on") {
                     // "a source familiar with", "a person close to", "officials briefed on".
@@ -1159,6 +1171,12 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                         && matches!(toks[k - 2].lower.as_str(), "familiar" | "close" | "briefed")
                 } else if t.is_cap() {
                     !lx::is_function_word(w) || ABBREV_TITLES.contains(&w)
+                } else if matches!(w, "familiar" | "close" | "briefed")
+                    && toks
+                        .get(k)
+                        .is_some_and(|n| matches!(n.lower.as_str(), "with" | "to" | "on"))
+                {
+                    true
                 } else {
                     !lx::is_function_word(w)
                         && !lx::is_preposition(w)
@@ -1234,7 +1252,9 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                             | "both"
                     );
                     let demonstrative = matches!(w, "this" | "these" | "those");
-                    let ok = (!seen_det && (!demonstrative || k == s))
+                    // An article after a name starts a new phrase ("told Ola Brun the plan").
+                    let after_name = k > s && toks[k - 1].is_cap();
+                    let ok = (!seen_det && (!demonstrative || k == s) && !after_name)
                         || numeral
                         || (k > s
                             && matches!(toks[k - 1].lower.as_str(), "of" | "for" | "at" | "from"));

@@ -44,6 +44,12 @@ pub struct Sentence {
 }
 
 /// Words attributed to a speaker.
+///
+/// Direct statements are the words between the quote marks (without the marks and
+/// without a trailing comma). Reported statements are the reported clause ("that ..." or
+/// the bare clause after the cue); for verbs whose object carries the attitude ("urged
+/// drivers to return", "accused X of ...", "called the plan \"reckless\"") the
+/// statement starts at the verb, so the stance model sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     /// The quoted or reported words, exactly as in the original text.

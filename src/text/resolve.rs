@@ -116,6 +116,9 @@ impl Resolver<'_, '_> {
                 }
                 mention_ptr += 1;
             }
+            // A sentence that opens with an organisation description ("The union rejected
+            // the deal.") makes it a referent for a later "it", even before it speaks.
+            self.sentence_initial_org(si, &sa.acts);
             let mut prev_ids: Vec<usize> = Vec::new();
             for act in &sa.acts {
                 let mut ids = Vec::new();
@@ -265,6 +268,51 @@ impl Resolver<'_, '_> {
         }
     }
 
+    fn sentence_initial_org(&mut self, si: usize, acts: &[super::attribution::Act]) {
+        let ctx = self.ctx;
+        let (a, b) = ctx.sent_toks[si];
+        if a >= b || ctx.toks[a].lower != "the" || acts.iter().any(|x| x.subject_tok == a) {
+            return;
+        }
+        // "The [Dorn transport] ministry ...": the first organisation noun within a few words.
+        let Some(h) = (a + 1..(a + 6).min(b)).find(|&k| {
+            let t = &ctx.toks[k];
+            t.is_word() && !t.is_cap() && lx::is_org_noun(&t.lower)
+        }) else {
+            return;
+        };
+        if (a + 1..h).any(|k| {
+            let t = &ctx.toks[k];
+            !t.is_word() || lx::is_function_word(&t.lower) || lx::speech_verb(&t.lower).is_some()
+        }) {
+            return;
+        }
+        let e = h + 1;
+        if (a..e).any(|k| {
+            self.reg
+                .tok_mention
+                .get(&k)
+                .is_some_and(|&mi| self.reg.mentions[mi].entity.is_some())
+        }) {
+            return;
+        }
+        let d = Desc {
+            start: a,
+            end: e,
+            head: e - 1,
+            kind: DescKind::Org,
+            indefinite: false,
+        };
+        if let Some(id) = self.resolve_desc_subject(&d, si) {
+            self.events.push(Ev {
+                tok: a,
+                sentence: si,
+                entity: id,
+                subj: true,
+            });
+        }
+    }
+
     fn quote_at(&self, start: usize) -> Option<usize> {
         let qs = &self.ctx.quotes;
         let i = qs.partition_point(|q| q.start < start);
@@ -319,6 +367,13 @@ impl Resolver<'_, '_> {
                 let span = (ctx.toks[*start].start, ctx.toks[*end - 1].end);
                 if let Some(id) = self.reg.by_name(&key.join(" ")) {
                     return Some(id);
+                }
+                // A surname used before the full name appears ("Peters said ... Anna Peters").
+                if key.len() == 1 {
+                    if let Some(id) = self.reg.person_by_surname(&key[0], *start, None) {
+                        self.reg.entity_mut(id).mentions.push(span);
+                        return Some(id);
+                    }
                 }
                 let mut e = Entity::new(
                     SpeakerKind::Organization,

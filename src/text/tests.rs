@@ -326,6 +326,68 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // Asides in brackets or dashes, passive "asked" asides, titles with "of".
+    Row {
+        text: "Ola Brun (left) said the plan was dead. Ivo Marr \u{2014} who chairs the panel \u{2014} said it was not.",
+        want: &[
+            ("Ola Brun", Person, "the plan was dead", Reported),
+            ("Ivo Marr", Person, "it was not", Reported),
+        ],
+        not: &[],
+    },
+    Row {
+        text: "Ola Brun, asked whether the plan was dead, replied: \"Yes.\" Deputy Secretary of State Ivo Marr said Monday the talks would go on.",
+        want: &[
+            ("Ola Brun", Person, "Yes.", Direct),
+            ("Ivo Marr", Person, "the talks would go on", Reported),
+        ],
+        not: &[],
+    },
+    // An active "told" after an apposition is speech.
+    Row {
+        text: "Its chairman, Olaf Rinde, told reporters that three wind farms could be cancelled.",
+        want: &[("Olaf Rinde", Person, "three wind farms could be cancelled", Reported)],
+        not: &[],
+    },
+    // The addressee of "told" is no part of the content.
+    Row {
+        text: "Ivo Marr told Ola Brun the plan was dead.",
+        want: &[("Ivo Marr", Person, "the plan was dead", Reported)],
+        not: &["Ola Brun"],
+    },
+    // "it" after an organisation that opened the previous sentence.
+    Row {
+        text: "The Dorn transport ministry reopened the bridge. It said repairs had cost 2 million.",
+        want: &[("the Dorn transport ministry", Organization, "repairs had cost 2 million", Reported)],
+        not: &[],
+    },
+    // Comma-less relative clauses and anonymous sources "briefed on".
+    Row {
+        text: "An official who spoke on condition of anonymity said talks had stalled. Two people briefed on the talks said a deal was near.",
+        want: &[
+            ("an official", Anonymous, "talks had stalled", Reported),
+            ("two people briefed on the talks", Anonymous, "a deal was near", Reported),
+        ],
+        not: &[],
+    },
+    // Seats of power speak as organisations.
+    Row {
+        text: "The Kremlin blamed the delay on the weather.",
+        want: &[("the Kremlin", Organization, "blamed the delay on the weather", Reported)],
+        not: &[],
+    },
+    // A title seen earlier lets a role phrase find its holder; a former holder is not
+    // "the president".
+    Row {
+        text: "Veskan President Ivar Kolst arrived late. The Veskan leader said the talks were useful.",
+        want: &[("Ivar Kolst", Person, "the talks were useful", Reported)],
+        not: &[],
+    },
+    Row {
+        text: "President Ada Korr and former president Bo Lenn met on Monday. The president said the talks were useful. Lenn has not commented and did not speak to reporters.",
+        want: &[("Ada Korr", Person, "the talks were useful", Reported)],
+        not: &["Bo Lenn", "Lenn"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",

@@ -85,7 +85,14 @@ impl TestServer {
                 if r.status() == StatusCode::OK {
                     return;
                 }
+                let body = r.text().unwrap_or_default();
+                assert!(
+                    !body.contains("loading failed"),
+                    "the server could not load its models: {body}"
+                );
             }
+            let stopped = self.thread.as_ref().is_none_or(|h| h.is_finished());
+            assert!(!stopped, "the server stopped before it was ready");
             assert!(t.elapsed() < limit, "server not ready after {limit:?}");
             std::thread::sleep(Duration::from_millis(50));
         }

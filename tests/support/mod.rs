@@ -62,8 +62,15 @@ impl MiniLm {
         }
     }
 
+    /// The default preset's MiniLM, from the model cache (fetched on first use).
     pub fn from_env() -> MiniLm {
-        MiniLm::load(&env_dir("PARLEY_TEST_MINILM_DIR"))
+        let preset = parley::model::ensure_default_preset(false)
+            .unwrap_or_else(|e| panic!("cannot get the default models: {e}"));
+        let weights = preset
+            .encoder
+            .path("model.safetensors")
+            .expect("MiniLM weights");
+        MiniLm::load(weights.parent().expect("a file has a folder"))
     }
 
     fn embed_batch(&self, texts: &[&str]) -> candle_core::Result<Vec<Vec<f32>>> {

@@ -1,0 +1,384 @@
+//! Per-speaker aggregation: the probabilities of a speaker's statements → one stance,
+//! and the two text cues it weighs (does a statement name the target; is it hedged or
+//! conditional).
+//!
+//! The rules, and why:
+//! - A statement that names the target, and a direct quote, say more about the speaker's
+//!   position than a paraphrase about something nearby: they weigh more.
+//! - Neutral is a real class, not a fallback: a speaker whose statements are all facts,
+//!   logistics or indecision is neutral. But a neutral aside (a figure, a date) next to a
+//!   clear position does not cancel the position, so neutral-leaning statements weigh
+//!   less than polar ones when the speaker has any polar statement.
+//! - A hedged or conditional statement keeps its polarity ("we will back it only if ..."
+//!   is favor, by the corpus conventions) but pulls the score toward zero, so strength
+//!   shows in the score, not in the label.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::report::{Probabilities, Stance, StanceLabel};
+
+/// One statement's classification and cues, as [`aggregate`] weighs them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StatementEvidence {
+    pub probs: Probabilities,
+    /// A direct quote (the speaker's own words), not reported speech.
+    pub direct: bool,
+    /// The statement names the target (see [`mentions_target`]).
+    pub mentions_target: bool,
+    /// The statement is hedged or conditional (see [`hedge_or_condition`]).
+    pub hedged: bool,
+}
+
+/// Weight of a direct quote relative to reported speech.
+const DIRECT_WEIGHT: f32 = 1.5;
+/// Weight of a statement that names the target relative to one that does not.
+const MENTION_WEIGHT: f32 = 2.0;
+/// Factor on the weight of a neutral-leaning statement when the speaker also has a polar one.
+const NEUTRAL_ASIDE_WEIGHT: f32 = 0.5;
+/// How much a fully hedged speaker's score shrinks toward zero.
+const HEDGE_SHRINK: f32 = 0.4;
+
+/// One stance for a speaker from their statements. No statements → neutral with zero
+/// confidence.
+pub fn aggregate(statements: &[StatementEvidence]) -> Stance {
+    if statements.is_empty() {
+        return Stance {
+            label: StanceLabel::Neutral,
+            score: 0.0,
+            confidence: 0.0,
+            probabilities: Probabilities {
+                favor: 0.0,
+                against: 0.0,
+                neutral: 1.0,
+            },
+        };
+    }
+    let any_polar = statements
+        .iter()
+        .any(|s| s.probs.argmax() != StanceLabel::Neutral);
+    let mut total = 0.0f32;
+    let mut hedged = 0.0f32;
+    let mut sum = Probabilities::default();
+    for s in statements {
+        let p = normalised(s.probs);
+        let mut w = 1.0;
+        if s.direct {
+            w *= DIRECT_WEIGHT;
+        }
+        if s.mentions_target {
+            w *= MENTION_WEIGHT;
+        }
+        if any_polar && p.argmax() == StanceLabel::Neutral {
+            w *= NEUTRAL_ASIDE_WEIGHT;
+        }
+        sum.favor += w * p.favor;
+        sum.against += w * p.against;
+        sum.neutral += w * p.neutral;
+        total += w;
+        if s.hedged {
+            hedged += w;
+        }
+    }
+    let p = Probabilities {
+        favor: sum.favor / total,
+        against: sum.against / total,
+        neutral: sum.neutral / total,
+    };
+    let label = p.argmax();
+    let hedge_share = hedged / total;
+    let score = ((p.favor - p.against) * (1.0 - HEDGE_SHRINK * hedge_share)).clamp(-1.0, 1.0);
+    Stance {
+        label,
+        score,
+        confidence: p.get(label).clamp(0.0, 1.0),
+        probabilities: p,
+    }
+}
+
+/// Probabilities that sum to 1 (a model's output already does; this guards hand-built
+/// or degenerate input, e.g. all zeros, which reads as neutral).
+fn normalised(p: Probabilities) -> Probabilities {
+    let clean = |x: f32| if x.is_finite() && x > 0.0 { x } else { 0.0 };
+    let (f, a, n) = (clean(p.favor), clean(p.against), clean(p.neutral));
+    let s = f + a + n;
+    if s <= 0.0 {
+        return Probabilities {
+            favor: 0.0,
+            against: 0.0,
+            neutral: 1.0,
+        };
+    }
+    Probabilities {
+        favor: f / s,
+        against: a / s,
+        neutral: n / s,
+    }
+}
+
+/// Whether a statement is conditional or hedged: "only if", "unless", "as long as",
+/// "in principle", "may", "not convinced", "reluctantly", "for now", ...
+pub fn hedge_or_condition(text: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?ix)\b(
+                if | unless | provided\s+(that)? | providing | as\s+long\s+as | so\s+long\s+as
+              | on\s+condition | conditional | on\s+the\s+condition | assuming | depend(s|ing|ent)?
+              | in\s+principle | for\s+now | for\s+the\s+time\s+being | at\s+this\s+stage
+              | may | might | perhaps | possibly | probably | maybe
+              | not\s+(yet\s+)?convinced | not\s+opposed | not\s+against | no\s+objection
+              | reluctant(ly)? | grudging(ly)? | cautious(ly)? | hesitant(ly)? | tentative(ly)?
+              | with\s+reservations | some\s+reservations | lukewarm | leaning | inclined
+              | on\s+balance | not\s+perfect | far\s+from\s+perfect | imperfect | but\s+not
+              | a\s+start | first\s+step | although
+            )\b",
+        )
+        .expect("hedge regex is valid")
+    });
+    re.is_match(text)
+}
+
+/// Words that carry no content for target matching.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "of", "on", "in", "to", "for", "and", "or", "with", "by", "at", "from",
+    "its", "their", "our", "new", "proposed", "planned", "plan", "proposal", "this", "that",
+];
+
+/// Synonym groups for common targets: a statement naming any member names the group.
+/// General news vocabulary, not tied to any article.
+const SYNONYMS: &[&[&str]] = &[
+    &[
+        "ceasefire",
+        "cease-fire",
+        "truce",
+        "armistice",
+        "halt to the fighting",
+        "stop the fighting",
+        "end to the fighting",
+        "pause in the fighting",
+        "guns silent",
+        "guns fall silent",
+        "stop shooting",
+        "lay down",
+    ],
+    &["peace", "accord", "agreement", "treaty", "settlement"],
+    &["deal", "agreement", "accord", "pact"],
+    &[
+        "strike",
+        "walkout",
+        "stoppage",
+        "industrial action",
+        "picket",
+    ],
+    &[
+        "merger",
+        "takeover",
+        "acquisition",
+        "tie-up",
+        "combination",
+        "merge",
+    ],
+    &["tariff", "duty", "duties", "levy", "levies"],
+    &["exchange", "swap", "handover"],
+    &["sanction", "embargo", "blockade"],
+    &["rezoning", "zoning", "development"],
+    &["cap", "ceiling", "limit"],
+    &["increase", "rise", "hike", "raise"],
+    &["reform", "overhaul", "change"],
+    &["bill", "law", "legislation", "act", "measure"],
+    &["referendum", "vote", "ballot", "plebiscite"],
+    &["closure", "shutdown", "close"],
+    &["mission", "force", "deployment", "peacekeepers", "monitors"],
+];
+
+/// Crude stemmer: enough to equate "tariffs"/"tariff", "merging"/"merge",
+/// "negotiated"/"negotiate". Only suffixes that keep a stem of four letters or more.
+fn stem(word: &str) -> String {
+    let w = word.to_lowercase();
+    let mut w = w;
+    for suf in [
+        "ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "es", "ed", "s",
+    ] {
+        if let Some(base) = w.strip_suffix(suf) {
+            if base.chars().count() >= 4 {
+                w = match suf {
+                    "ies" | "ied" => format!("{base}y"),
+                    _ => base.to_string(),
+                };
+                break;
+            }
+        }
+    }
+    // "merge"/"merging"/"merger" all end up as "merg".
+    if w.chars().count() >= 5 {
+        if let Some(base) = w.strip_suffix('e') {
+            return base.to_string();
+        }
+    }
+    w
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches('\'').to_lowercase())
+        .collect()
+}
+
+/// Whether `text` names the target: a content word of the target (by stem) appears, or a
+/// synonym of one does ("truce" for "a ceasefire", "walkout" for "the strike").
+pub fn mentions_target(target: &str, text: &str) -> bool {
+    let text_words = words(text);
+    let text_stems: HashSet<String> = text_words.iter().map(|w| stem(w)).collect();
+    let text_lower = format!(" {} ", text_words.join(" "));
+    let content: Vec<String> = words(target)
+        .into_iter()
+        .filter(|w| !STOPWORDS.contains(&w.as_str()))
+        .collect();
+    for w in &content {
+        if text_stems.contains(&stem(w)) {
+            return true;
+        }
+        for group in SYNONYMS {
+            if group.iter().any(|g| stem(g) == stem(w)) {
+                for syn in group.iter() {
+                    if syn.contains(' ') {
+                        if text_lower.contains(&format!(" {syn} ")) {
+                            return true;
+                        }
+                    } else if text_stems.contains(&stem(syn)) {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(f: f32, a: f32, n: f32) -> Probabilities {
+        Probabilities {
+            favor: f,
+            against: a,
+            neutral: n,
+        }
+    }
+
+    fn ev(probs: Probabilities) -> StatementEvidence {
+        StatementEvidence {
+            probs,
+            direct: false,
+            mentions_target: false,
+            hedged: false,
+        }
+    }
+
+    #[test]
+    fn empty_is_neutral_with_no_confidence() {
+        let s = aggregate(&[]);
+        assert_eq!(s.label, StanceLabel::Neutral);
+        assert_eq!(s.confidence, 0.0);
+    }
+
+    #[test]
+    fn all_neutral_statements_give_neutral() {
+        let s = aggregate(&[ev(p(0.1, 0.1, 0.8)), ev(p(0.2, 0.1, 0.7))]);
+        assert_eq!(s.label, StanceLabel::Neutral);
+        assert!(s.score.abs() < 0.2);
+    }
+
+    #[test]
+    fn a_neutral_aside_does_not_cancel_a_clear_position() {
+        // One clear against statement, two factual asides.
+        let s = aggregate(&[
+            ev(p(0.05, 0.9, 0.05)),
+            ev(p(0.1, 0.1, 0.8)),
+            ev(p(0.1, 0.1, 0.8)),
+        ]);
+        assert_eq!(s.label, StanceLabel::Against);
+        assert!(s.score < -0.3);
+    }
+
+    #[test]
+    fn target_mentions_and_direct_quotes_weigh_more() {
+        let favor = p(0.8, 0.1, 0.1);
+        let against = p(0.1, 0.8, 0.1);
+        let plain = aggregate(&[ev(favor), ev(against)]);
+        assert!(plain.score.abs() < 1e-6);
+        let named = StatementEvidence {
+            mentions_target: true,
+            ..ev(against)
+        };
+        assert_eq!(aggregate(&[ev(favor), named]).label, StanceLabel::Against);
+        let quoted = StatementEvidence {
+            direct: true,
+            ..ev(favor)
+        };
+        assert_eq!(aggregate(&[quoted, ev(against)]).label, StanceLabel::Favor);
+    }
+
+    #[test]
+    fn hedging_weakens_the_score_but_keeps_the_label() {
+        let clear = aggregate(&[ev(p(0.8, 0.05, 0.15))]);
+        let hedged = aggregate(&[StatementEvidence {
+            hedged: true,
+            ..ev(p(0.8, 0.05, 0.15))
+        }]);
+        assert_eq!(hedged.label, StanceLabel::Favor);
+        assert!(hedged.score > 0.0 && hedged.score < clear.score);
+    }
+
+    #[test]
+    fn degenerate_probabilities_read_as_neutral() {
+        let s = aggregate(&[ev(p(0.0, 0.0, 0.0)), ev(p(f32::NAN, 0.0, 0.0))]);
+        assert_eq!(s.label, StanceLabel::Neutral);
+        assert!(s.score.is_finite() && s.confidence.is_finite());
+    }
+
+    #[test]
+    fn hedges_and_conditions_are_found() {
+        assert!(hedge_or_condition(
+            "We will back it only if the jobs are protected."
+        ));
+        assert!(hedge_or_condition(
+            "She would vote no unless the height limit was cut."
+        ));
+        assert!(hedge_or_condition(
+            "We are not opposed to the plan in principle."
+        ));
+        assert!(!hedge_or_condition("We reject this deal outright."));
+        assert!(!hedge_or_condition("The union called the offer an insult."));
+    }
+
+    #[test]
+    fn target_mentions_use_stems_and_synonyms() {
+        assert!(mentions_target(
+            "a ceasefire",
+            "A truce today is a gift to them."
+        ));
+        assert!(mentions_target(
+            "the tariff increase",
+            "These tariffs will hurt us."
+        ));
+        assert!(mentions_target("the strike", "The walkout must end."));
+        assert!(mentions_target(
+            "the merger",
+            "Merging the two chains lowers prices."
+        ));
+        assert!(!mentions_target(
+            "the merger",
+            "Prices at the checkout rose again."
+        ));
+        assert!(!mentions_target(
+            "a ceasefire",
+            "Convoys reached the town twice."
+        ));
+    }
+}

@@ -1,0 +1,977 @@
+//! Fine-tuning the stance classifier (`parley train stance`): the top `k` encoder layers
+//! of the MiniLM base plus a linear head over mean-pooled states, trained on the labelled
+//! statements, measured on a fixed validation split and on the dev corpus, and saved as
+//! an f16 override artifact (see [`super::classifier::ArtifactConfig`]).
+//!
+//! Why it is built this way:
+//! - The bottom `n - k` layers are frozen, so their output for each example is computed
+//!   once and cached; each epoch runs only the top `k` layers and the head. On two CPU
+//!   cores that is the difference between minutes and an hour.
+//! - The trainable layers are a small BERT layer written here with differentiable ops,
+//!   not `candle_transformers`' `BertLayer`: its LayerNorm uses candle-nn's fused kernel,
+//!   which has no backward pass, so gradients would silently stop at every LayerNorm.
+//!   The math is the same, and inference uses the stock `BertModel` with the trained
+//!   tensors under the same names.
+//! - Everything random (head init, shuffling, dropout masks) draws from one `StdRng`
+//!   seeded from the config, so a run is reproducible on the same machine and versions.
+//! - Qualified (strength 1) examples train toward a soft target that keeps their label
+//!   on top but leaves some mass on neutral, so a conditional "favor" comes out with a
+//!   lower score than a clear one.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use candle_core::{DType, Device, Module, Tensor, Var, D};
+use candle_nn::{Linear, Optimizer, ParamsAdamW};
+use candle_transformers::models::bert::{BertModel, Config as BertConfig, HiddenAct};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::aggregate::{aggregate, hedge_or_condition, mentions_target, StatementEvidence};
+use super::classifier::{
+    base_fingerprint, encode_pairs, load_tensors, load_tokenizer, mean_pool, model_err, pad_batch,
+    read_bert_config, ArtifactConfig, BaseFiles, Encoded, TrainedClassifier, TrainingProvenance,
+    ARTIFACT_CONFIG, ARTIFACT_FORMAT_VERSION, ARTIFACT_WEIGHTS,
+};
+use super::data::{
+    data_hash, is_validation, label_index, load_dev_corpus, load_examples, DevSpeaker, Example,
+    InputFormat, Metrics,
+};
+use super::{StanceInput, StanceModel};
+use crate::report::{Probabilities, StanceLabel};
+use crate::{Error, Result};
+
+/// Output order of the head.
+const LABELS: [StanceLabel; 3] = [
+    StanceLabel::Favor,
+    StanceLabel::Against,
+    StanceLabel::Neutral,
+];
+
+/// Settings of one training run.
+#[derive(Debug, Clone)]
+pub struct TrainConfig {
+    /// Directory of `*.jsonl` labelled statements.
+    pub data_dir: PathBuf,
+    /// Where to write the artifact; `None` measures without saving.
+    pub out_dir: Option<PathBuf>,
+    /// The base encoder's files.
+    pub base: BaseFiles,
+    /// Hub id of the base, recorded in the artifact.
+    pub base_model: String,
+    pub seed: u64,
+    pub epochs: usize,
+    /// How many top encoder layers to fine-tune (1..=number of layers).
+    pub layers: usize,
+    pub batch_size: usize,
+    pub learning_rate: f64,
+    pub weight_decay: f64,
+    /// Fraction of the steps spent warming the learning rate up from zero (then linear decay).
+    pub warmup_fraction: f64,
+    /// Dropout on the trainable layers' residual branches and the pooled vector.
+    pub dropout: f32,
+    pub input_format: InputFormat,
+    /// Percent of examples (by statement hash) held out for validation.
+    pub validation_percent: u32,
+    pub max_tokens: usize,
+    /// Probability mass moved from the label to neutral in a qualified example's target.
+    pub qualified_neutral_mass: f32,
+    /// A corpus directory (`corpus/dev`) to measure per-speaker stance on, given the gold
+    /// evidence.
+    pub dev_corpus: Option<PathBuf>,
+}
+
+impl TrainConfig {
+    /// The defaults used for the shipped artifact.
+    pub fn new(data_dir: impl Into<PathBuf>, base_dir: &Path) -> Self {
+        TrainConfig {
+            data_dir: data_dir.into(),
+            out_dir: None,
+            base: BaseFiles::in_dir(base_dir),
+            base_model: "sentence-transformers/all-MiniLM-L6-v2".into(),
+            seed: 13,
+            epochs: 4,
+            layers: 3,
+            batch_size: 16,
+            learning_rate: 1e-4,
+            weight_decay: 0.01,
+            warmup_fraction: 0.06,
+            dropout: 0.1,
+            input_format: InputFormat::SpeakerPrefix,
+            validation_percent: 10,
+            max_tokens: 128,
+            qualified_neutral_mass: 0.25,
+            dev_corpus: None,
+        }
+    }
+}
+
+/// One epoch's numbers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EpochLog {
+    pub epoch: usize,
+    pub mean_loss: f64,
+    pub validation_macro_f1: f64,
+    pub seconds: f64,
+}
+
+/// A validation example the model got wrong.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExampleError {
+    pub target: String,
+    pub speaker: String,
+    pub statement: String,
+    pub gold: StanceLabel,
+    pub predicted: StanceLabel,
+    pub probabilities: Probabilities,
+    pub tags: Vec<String>,
+}
+
+/// A file written to the artifact directory.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ArtifactFile {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// What a training run did and measured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrainReport {
+    pub train_examples: usize,
+    pub validation_examples: usize,
+    pub layers: usize,
+    pub input_format: InputFormat,
+    pub epochs: Vec<EpochLog>,
+    /// Final validation scores, measured with the saved (f16) artifact.
+    pub validation: Metrics,
+    pub validation_errors: Vec<ExampleError>,
+    pub dev: Option<DevReport>,
+    /// Seconds spent caching the frozen layers' outputs.
+    pub cache_seconds: f64,
+    /// Seconds spent in the training epochs.
+    pub train_seconds: f64,
+    pub artifact: Vec<ArtifactFile>,
+}
+
+/// Train, measure and (when `out_dir` is set) save a stance artifact.
+///
+/// # Errors
+/// `InvalidInput` for unusable data or settings, `ModelUnavailable` for a missing or
+/// malformed base, `Inference` when a tensor operation fails, `Io` when writing fails.
+pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
+    let device = Device::Cpu;
+    let examples = load_examples(&cfg.data_dir)?;
+    // Hash the data now, not after training: the files may change while we train.
+    let data_sha256 = data_hash(&cfg.data_dir)?;
+    let (val, trn): (Vec<&Example>, Vec<&Example>) = examples
+        .iter()
+        .partition(|e| is_validation(e, cfg.validation_percent));
+    if trn.is_empty() {
+        return Err(Error::InvalidInput(
+            "no training examples after the validation split".into(),
+        ));
+    }
+    if cfg.epochs == 0 || cfg.batch_size == 0 {
+        return Err(Error::InvalidInput(
+            "epochs and batch size must be at least 1".into(),
+        ));
+    }
+    tracing::info!(
+        train = trn.len(),
+        validation = val.len(),
+        "stance data loaded"
+    );
+
+    let bert_cfg = read_bert_config(&cfg.base.config)?;
+    let n_layers = bert_cfg.num_hidden_layers;
+    if cfg.layers == 0 || cfg.layers > n_layers {
+        return Err(Error::InvalidInput(format!(
+            "--layers must be between 1 and {n_layers}, got {}",
+            cfg.layers
+        )));
+    }
+    if bert_cfg.hidden_act != HiddenAct::Gelu {
+        return Err(model_err(
+            "the stance trainer supports GELU (erf) BERT encoders only",
+        ));
+    }
+    let base_tensors = load_tensors(&cfg.base.weights, &device)?;
+    let fingerprint = base_fingerprint(&base_tensors)?;
+    let tokenizer = load_tokenizer(&cfg.base.tokenizer, cfg.max_tokens)?;
+    let first_top = n_layers - cfg.layers;
+
+    // Frozen part: embeddings + bottom layers, as the stock BertModel.
+    let bottom_cfg = BertConfig {
+        num_hidden_layers: first_top,
+        ..bert_cfg.clone()
+    };
+    let bottom = BertModel::load(
+        candle_nn::VarBuilder::from_tensors(base_tensors.clone(), DType::F32, &device),
+        &bottom_cfg,
+    )
+    .map_err(|e| model_err(format!("building the frozen encoder: {e}")))?;
+
+    let t0 = Instant::now();
+    let encode = |exs: &[&Example]| -> Result<Vec<Encoded>> {
+        let pairs: Vec<(String, String)> = exs
+            .iter()
+            .map(|e| cfg.input_format.encode(&e.input()))
+            .collect();
+        encode_pairs(&tokenizer, &pairs)
+    };
+    let trn_enc = encode(&trn)?;
+    let val_enc = encode(&val)?;
+    let trn_cache = cache_hidden(&bottom, &trn_enc, &device)?;
+    let val_cache = cache_hidden(&bottom, &val_enc, &device)?;
+    let cache_seconds = t0.elapsed().as_secs_f64();
+    tracing::info!(
+        seconds = format!("{cache_seconds:.1}"),
+        "frozen layers cached"
+    );
+
+    // Trainable part: the top layers initialised from the base, and a seeded head.
+    let mut rng = StdRng::seed_from_u64(cfg.seed);
+    let mut vars: HashMap<String, Var> = HashMap::new();
+    for (name, t) in &base_tensors {
+        if let Some(l) = layer_of(name) {
+            if l >= first_top {
+                vars.insert(name.clone(), Var::from_tensor(t)?);
+            }
+        }
+    }
+    let h = bert_cfg.hidden_size;
+    let bound = 1.0 / (h as f32).sqrt();
+    let w: Vec<f32> = (0..3 * h)
+        .map(|_| rng.random_range(-bound..bound))
+        .collect();
+    vars.insert(
+        "classifier.weight".into(),
+        Var::from_tensor(&Tensor::from_vec(w, (3, h), &device)?)?,
+    );
+    vars.insert(
+        "classifier.bias".into(),
+        Var::zeros(3, DType::F32, &device)?,
+    );
+    let model = TopModel::new(&vars, &bert_cfg, first_top)?;
+
+    let mut names: Vec<&String> = vars.keys().collect();
+    names.sort();
+    let mut opt = candle_nn::AdamW::new(
+        names.iter().map(|n| vars[*n].clone()).collect(),
+        ParamsAdamW {
+            lr: cfg.learning_rate,
+            weight_decay: cfg.weight_decay,
+            ..ParamsAdamW::default()
+        },
+    )?;
+
+    let targets: Vec<[f32; 3]> = trn
+        .iter()
+        .map(|e| soft_target(e, cfg.qualified_neutral_mass))
+        .collect();
+    let steps_per_epoch = trn.len().div_ceil(cfg.batch_size);
+    let total_steps = steps_per_epoch * cfg.epochs;
+    let warmup = ((total_steps as f64) * cfg.warmup_fraction).ceil().max(1.0) as usize;
+    let mut step = 0usize;
+    let mut epochs = Vec::new();
+    let t_train = Instant::now();
+    for epoch in 1..=cfg.epochs {
+        let te = Instant::now();
+        let batches = make_batches(&trn_enc, cfg.batch_size, &mut rng);
+        let mut loss_sum = 0.0f64;
+        for (bi, batch) in batches.iter().enumerate() {
+            let lr = if step < warmup {
+                cfg.learning_rate * (step + 1) as f64 / warmup as f64
+            } else {
+                cfg.learning_rate * (total_steps - step) as f64
+                    / (total_steps - warmup).max(1) as f64
+            };
+            opt.set_learning_rate(lr);
+            let (x, mask) = stack_cached(&trn_cache, batch, &device)?;
+            let mut drop = Dropout::new(cfg.dropout, &mut rng);
+            let logits = model.forward(&x, &mask, &mut drop)?;
+            let tgt: Vec<f32> = batch.iter().flat_map(|&i| targets[i]).collect();
+            let tgt = Tensor::from_vec(tgt, (batch.len(), 3), &device)?;
+            let logp = candle_nn::ops::log_softmax(&logits, D::Minus1)?;
+            let loss = (logp * tgt)?.sum(1)?.neg()?.mean_all()?;
+            opt.backward_step(&loss)?;
+            let l = f64::from(loss.to_scalar::<f32>()?);
+            loss_sum += l;
+            step += 1;
+            if (bi + 1) % 25 == 0 {
+                tracing::info!(
+                    epoch,
+                    step = bi + 1,
+                    of = batches.len(),
+                    loss = format!("{:.4}", loss_sum / (bi + 1) as f64),
+                    seconds = format!("{:.0}", te.elapsed().as_secs_f64()),
+                    "training"
+                );
+            }
+        }
+        let preds = model.predict(&val_cache, &device)?;
+        let m = Metrics::from_pairs(val.iter().zip(&preds).map(|(e, p)| (e.label, p.argmax())));
+        let log = EpochLog {
+            epoch,
+            mean_loss: loss_sum / batches.len() as f64,
+            validation_macro_f1: m.macro_f1,
+            seconds: te.elapsed().as_secs_f64(),
+        };
+        tracing::info!(
+            epoch,
+            loss = format!("{:.4}", log.mean_loss),
+            val_macro_f1 = format!("{:.3}", log.validation_macro_f1),
+            seconds = format!("{:.0}", log.seconds),
+            "epoch done"
+        );
+        epochs.push(log);
+    }
+    let train_seconds = t_train.elapsed().as_secs_f64();
+
+    // The artifact: replaced layers + head in f16, and the config.
+    let mut overrides: HashMap<String, Tensor> = HashMap::new();
+    for (name, v) in &vars {
+        overrides.insert(name.clone(), v.as_tensor().to_dtype(DType::F16)?);
+    }
+    let provisional_f1 = epochs.last().map_or(0.0, |e| e.validation_macro_f1);
+    let mut art_cfg = ArtifactConfig {
+        format_version: ARTIFACT_FORMAT_VERSION,
+        base_model: cfg.base_model.clone(),
+        base_fingerprint: fingerprint,
+        hidden_size: h,
+        num_hidden_layers: n_layers,
+        layers_replaced: (first_top..n_layers).collect(),
+        input_format: cfg.input_format,
+        max_tokens: cfg.max_tokens,
+        pooling: "mean".into(),
+        labels: LABELS.to_vec(),
+        training: TrainingProvenance {
+            seed: cfg.seed,
+            epochs: cfg.epochs,
+            batch_size: cfg.batch_size,
+            learning_rate: cfg.learning_rate,
+            data_sha256,
+            train_examples: trn.len(),
+            validation_examples: val.len(),
+            validation_macro_f1: provisional_f1,
+        },
+    };
+    // Measure what ships: the f16 tensors over the base, through the inference path.
+    let f32_overrides = overrides
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), v.to_dtype(DType::F32)?)))
+        .collect::<Result<HashMap<_, _>>>()?;
+    let clf = TrainedClassifier::from_parts(&cfg.base, art_cfg.clone(), f32_overrides, &device)?;
+    let (validation, validation_errors) = evaluate_examples(&clf, &val)?;
+    tracing::info!("validation (saved artifact):\n{validation}");
+    art_cfg.training.validation_macro_f1 = (validation.macro_f1 * 1000.0).round() / 1000.0;
+
+    let dev = match &cfg.dev_corpus {
+        Some(dir) => {
+            let speakers = load_dev_corpus(dir)?;
+            let d = evaluate_dev(&clf, &speakers)?;
+            tracing::info!("dev corpus, gold evidence in its sentence:\n{}", d.sentence);
+            Some(d)
+        }
+        None => None,
+    };
+
+    let artifact = match &cfg.out_dir {
+        Some(dir) => save_artifact(dir, &art_cfg, &overrides)?,
+        None => Vec::new(),
+    };
+    Ok(TrainReport {
+        train_examples: trn.len(),
+        validation_examples: val.len(),
+        layers: cfg.layers,
+        input_format: cfg.input_format,
+        epochs,
+        validation,
+        validation_errors,
+        dev,
+        cache_seconds,
+        train_seconds,
+        artifact,
+    })
+}
+
+/// Write the weights and config; returns each file with its size and sha256.
+fn save_artifact(
+    dir: &Path,
+    cfg: &ArtifactConfig,
+    tensors: &HashMap<String, Tensor>,
+) -> Result<Vec<ArtifactFile>> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    let weights = dir.join(ARTIFACT_WEIGHTS);
+    candle_core::safetensors::save(tensors, &weights)?;
+    let config = dir.join(ARTIFACT_CONFIG);
+    let json = serde_json::to_string_pretty(cfg).map_err(|e| Error::Other(e.into()))?;
+    std::fs::write(&config, json + "\n")
+        .map_err(|e| Error::io(format!("writing {}", config.display()), e))?;
+    [weights, config]
+        .into_iter()
+        .map(|p| {
+            let bytes =
+                std::fs::read(&p).map_err(|e| Error::io(format!("reading {}", p.display()), e))?;
+            Ok(ArtifactFile {
+                sha256: hex::encode(Sha256::digest(&bytes)),
+                bytes: bytes.len() as u64,
+                path: p,
+            })
+        })
+        .collect()
+}
+
+/// The encoder layer a tensor name belongs to ("encoder.layer.4.…" → 4).
+fn layer_of(name: &str) -> Option<usize> {
+    let rest = name.strip_prefix("encoder.layer.")?;
+    rest.split('.').next()?.parse().ok()
+}
+
+/// The training target: one-hot, or for a qualified example the label with some mass
+/// moved to neutral.
+fn soft_target(e: &Example, qualified_mass: f32) -> [f32; 3] {
+    let mut t = [0.0; 3];
+    let i = label_index(e.label);
+    if e.strength == 1 && e.label != StanceLabel::Neutral {
+        t[i] = 1.0 - qualified_mass;
+        t[label_index(StanceLabel::Neutral)] = qualified_mass;
+    } else {
+        t[i] = 1.0;
+    }
+    t
+}
+
+/// Run the frozen layers once over every example; keep each example's (len, H) output.
+fn cache_hidden(bottom: &BertModel, encs: &[Encoded], device: &Device) -> Result<Vec<Tensor>> {
+    let mut idx: Vec<usize> = (0..encs.len()).collect();
+    idx.sort_by_key(|&i| encs[i].ids.len());
+    let mut out: Vec<Option<Tensor>> = vec![None; encs.len()];
+    for chunk in idx.chunks(32) {
+        let batch: Vec<&Encoded> = chunk.iter().map(|&i| &encs[i]).collect();
+        let (ids, types, mask) = pad_batch(&batch, device)?;
+        let hs = bottom.forward(&ids, &types, Some(&mask))?;
+        for (k, &i) in chunk.iter().enumerate() {
+            let len = encs[i].ids.len();
+            out[i] = Some(hs.get(k)?.narrow(0, 0, len)?.contiguous()?);
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|t| t.expect("every example cached"))
+        .collect())
+}
+
+/// Shuffled batches of similar length: shuffle, sort windows of 8 batches by length, cut
+/// into batches, shuffle the batches. Less padding, still random.
+fn make_batches(encs: &[Encoded], batch: usize, rng: &mut StdRng) -> Vec<Vec<usize>> {
+    let mut idx: Vec<usize> = (0..encs.len()).collect();
+    idx.shuffle(rng);
+    let mut batches = Vec::new();
+    for window in idx.chunks_mut(batch * 8) {
+        window.sort_by_key(|&i| encs[i].ids.len());
+        batches.extend(window.chunks(batch).map(<[usize]>::to_vec));
+    }
+    batches.shuffle(rng);
+    batches
+}
+
+/// Pad cached states to the batch's longest: (B, L, H) and the (B, L) mask.
+fn stack_cached(cache: &[Tensor], batch: &[usize], device: &Device) -> Result<(Tensor, Tensor)> {
+    let len = batch.iter().map(|&i| cache[i].dims()[0]).max().unwrap_or(0);
+    let mut xs = Vec::with_capacity(batch.len());
+    let mut mask = Vec::with_capacity(batch.len() * len);
+    for &i in batch {
+        let l = cache[i].dims()[0];
+        xs.push(cache[i].pad_with_zeros(0, 0, len - l)?);
+        mask.extend((0..len).map(|j| u32::from(j < l)));
+    }
+    Ok((
+        Tensor::stack(&xs, 0)?,
+        Tensor::from_vec(mask, (batch.len(), len), device)?,
+    ))
+}
+
+/// Seeded inverted dropout (candle's CPU RNG cannot be seeded).
+struct Dropout<'r> {
+    p: f32,
+    rng: Option<&'r mut StdRng>,
+}
+
+impl<'r> Dropout<'r> {
+    fn new(p: f32, rng: &'r mut StdRng) -> Self {
+        Dropout { p, rng: Some(rng) }
+    }
+    fn off() -> Self {
+        Dropout { p: 0.0, rng: None }
+    }
+    fn apply(&mut self, x: &Tensor) -> Result<Tensor> {
+        let Some(rng) = self.rng.as_deref_mut() else {
+            return Ok(x.clone());
+        };
+        if self.p <= 0.0 {
+            return Ok(x.clone());
+        }
+        let keep = 1.0 / (1.0 - self.p);
+        let m: Vec<f32> = (0..x.elem_count())
+            .map(|_| {
+                if rng.random::<f32>() < self.p {
+                    0.0
+                } else {
+                    keep
+                }
+            })
+            .collect();
+        Ok((x * Tensor::from_vec(m, x.shape(), x.device())?)?)
+    }
+}
+
+/// LayerNorm from differentiable ops.
+fn layer_norm(x: &Tensor, w: &Tensor, b: &Tensor, eps: f64) -> Result<Tensor> {
+    let mean = x.mean_keepdim(D::Minus1)?;
+    let xc = x.broadcast_sub(&mean)?;
+    let var = xc.sqr()?.mean_keepdim(D::Minus1)?;
+    let xn = xc.broadcast_div(&(var + eps)?.sqrt()?)?;
+    Ok(xn.broadcast_mul(w)?.broadcast_add(b)?)
+}
+
+/// One trainable BERT layer over tensors held by `Var`s (same names as the base).
+struct TrainLayer {
+    q: Linear,
+    k: Linear,
+    v: Linear,
+    o: Linear,
+    ln1: (Tensor, Tensor),
+    inter: Linear,
+    out: Linear,
+    ln2: (Tensor, Tensor),
+    heads: usize,
+    eps: f64,
+}
+
+impl TrainLayer {
+    fn new(vars: &HashMap<String, Var>, cfg: &BertConfig, index: usize) -> Result<Self> {
+        let get = |s: &str| -> Result<Tensor> {
+            let name = format!("encoder.layer.{index}.{s}");
+            vars.get(&name)
+                .map(|v| v.as_tensor().clone())
+                .ok_or_else(|| model_err(format!("base checkpoint lacks {name}")))
+        };
+        let lin = |s: &str| -> Result<Linear> {
+            Ok(Linear::new(
+                get(&format!("{s}.weight"))?,
+                Some(get(&format!("{s}.bias"))?),
+            ))
+        };
+        Ok(TrainLayer {
+            q: lin("attention.self.query")?,
+            k: lin("attention.self.key")?,
+            v: lin("attention.self.value")?,
+            o: lin("attention.output.dense")?,
+            ln1: (
+                get("attention.output.LayerNorm.weight")?,
+                get("attention.output.LayerNorm.bias")?,
+            ),
+            inter: lin("intermediate.dense")?,
+            out: lin("output.dense")?,
+            ln2: (
+                get("output.LayerNorm.weight")?,
+                get("output.LayerNorm.bias")?,
+            ),
+            heads: cfg.num_attention_heads,
+            eps: cfg.layer_norm_eps,
+        })
+    }
+
+    /// x: (B, L, H); mask_add: (B, 1, 1, L) with 0 for real tokens and a large negative
+    /// number for padding.
+    fn forward(&self, x: &Tensor, mask_add: &Tensor, drop: &mut Dropout<'_>) -> Result<Tensor> {
+        let (b, l, h) = x.dims3()?;
+        let d = h / self.heads;
+        let split = |t: Tensor| -> Result<Tensor> {
+            Ok(t.reshape((b, l, self.heads, d))?
+                .transpose(1, 2)?
+                .contiguous()?)
+        };
+        let q = split(self.q.forward(x)?)?;
+        let k = split(self.k.forward(x)?)?;
+        let v = split(self.v.forward(x)?)?;
+        let scores = (q.matmul(&k.t()?)? / (d as f64).sqrt())?.broadcast_add(mask_add)?;
+        let probs = candle_nn::ops::softmax(&scores, D::Minus1)?;
+        let ctx = probs
+            .matmul(&v)?
+            .transpose(1, 2)?
+            .contiguous()?
+            .reshape((b, l, h))?;
+        let attn = drop.apply(&self.o.forward(&ctx)?)?;
+        let x1 = layer_norm(&(attn + x)?, &self.ln1.0, &self.ln1.1, self.eps)?;
+        let ff = self.out.forward(&self.inter.forward(&x1)?.gelu_erf()?)?;
+        let ff = drop.apply(&ff)?;
+        layer_norm(&(ff + x1)?, &self.ln2.0, &self.ln2.1, self.eps)
+    }
+}
+
+/// The trainable top: `k` layers, mean pooling, linear head.
+struct TopModel {
+    layers: Vec<TrainLayer>,
+    head: Linear,
+}
+
+impl TopModel {
+    fn new(vars: &HashMap<String, Var>, cfg: &BertConfig, first: usize) -> Result<Self> {
+        let layers = (first..cfg.num_hidden_layers)
+            .map(|i| TrainLayer::new(vars, cfg, i))
+            .collect::<Result<Vec<_>>>()?;
+        let head = Linear::new(
+            vars["classifier.weight"].as_tensor().clone(),
+            Some(vars["classifier.bias"].as_tensor().clone()),
+        );
+        Ok(TopModel { layers, head })
+    }
+
+    fn forward(&self, x: &Tensor, mask: &Tensor, drop: &mut Dropout<'_>) -> Result<Tensor> {
+        let mask_add = ((mask.to_dtype(DType::F32)? - 1.0)? * 1e9)?
+            .unsqueeze(1)?
+            .unsqueeze(1)?;
+        let mut hs = x.clone();
+        for layer in &self.layers {
+            hs = layer.forward(&hs, &mask_add, drop)?;
+        }
+        let pooled = drop.apply(&mean_pool(&hs, mask)?)?;
+        Ok(self.head.forward(&pooled)?)
+    }
+
+    /// Predictions on cached states, no dropout, in input order.
+    fn predict(&self, cache: &[Tensor], device: &Device) -> Result<Vec<Probabilities>> {
+        let mut idx: Vec<usize> = (0..cache.len()).collect();
+        idx.sort_by_key(|&i| cache[i].dims()[0]);
+        let mut out = vec![Probabilities::default(); cache.len()];
+        for chunk in idx.chunks(32) {
+            let (x, mask) = stack_cached(cache, chunk, device)?;
+            let logits = self.forward(&x, &mask, &mut Dropout::off())?;
+            for (p, &i) in super::classifier::to_probabilities(&logits, &LABELS)?
+                .into_iter()
+                .zip(chunk)
+            {
+                out[i] = p;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Scores of a model on labelled examples, and the examples it got wrong.
+pub fn evaluate_examples(
+    model: &dyn StanceModel,
+    examples: &[&Example],
+) -> Result<(Metrics, Vec<ExampleError>)> {
+    let inputs: Vec<StanceInput<'_>> = examples.iter().map(|e| e.input()).collect();
+    let probs = model.classify(&inputs)?;
+    let metrics = Metrics::from_pairs(
+        examples
+            .iter()
+            .zip(&probs)
+            .map(|(e, p)| (e.label, p.argmax())),
+    );
+    let errors = examples
+        .iter()
+        .zip(&probs)
+        .filter(|(e, p)| e.label != p.argmax())
+        .map(|(e, p)| ExampleError {
+            target: e.target.clone(),
+            speaker: e.speaker.clone(),
+            statement: e.statement.clone(),
+            gold: e.label,
+            predicted: p.argmax(),
+            probabilities: *p,
+            tags: e.tags.clone(),
+        })
+        .collect();
+    Ok((metrics, errors))
+}
+
+/// One dev-corpus speaker's outcome.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DevPrediction {
+    pub article: String,
+    pub speaker: String,
+    pub gold: StanceLabel,
+    pub gold_strength: u8,
+    /// With the evidence in its sentence, aggregated by [`aggregate`].
+    pub predicted: StanceLabel,
+    pub score: f32,
+    /// Per evidence string: its text and the model's probabilities (sentence input).
+    pub statements: Vec<(String, Probabilities)>,
+}
+
+/// Dev-corpus scores over speakers, given their gold evidence.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DevReport {
+    /// Evidence string alone, aggregated.
+    pub evidence_only: Metrics,
+    /// Evidence in its sentence (with the attribution), aggregated: the engine's setting.
+    pub sentence: Metrics,
+    /// Evidence in its sentence, plain mean of probabilities (no aggregation rules).
+    pub sentence_mean: Metrics,
+    pub speakers: Vec<DevPrediction>,
+}
+
+/// Classify every gold evidence string of every speaker (alone, and in its sentence),
+/// aggregate per speaker, and score against the gold stance.
+pub fn evaluate_dev(model: &dyn StanceModel, speakers: &[DevSpeaker]) -> Result<DevReport> {
+    let mut alone = Vec::new();
+    let mut in_sentence = Vec::new();
+    for s in speakers {
+        for ev in &s.evidence {
+            alone.push(StanceInput {
+                target: &s.target,
+                speaker: &s.name,
+                statement: &ev.text,
+                context: None,
+            });
+            in_sentence.push(StanceInput {
+                target: &s.target,
+                speaker: &s.name,
+                statement: &ev.text,
+                context: Some(&ev.sentence),
+            });
+        }
+    }
+    let p_alone = model.classify(&alone)?;
+    let p_sent = model.classify(&in_sentence)?;
+    let mut gold_pred_alone = Vec::new();
+    let mut gold_pred_sent = Vec::new();
+    let mut gold_pred_mean = Vec::new();
+    let mut rows = Vec::new();
+    let mut k = 0;
+    for s in speakers {
+        let n = s.evidence.len();
+        let evid = |probs: &[Probabilities]| -> Vec<StatementEvidence> {
+            s.evidence
+                .iter()
+                .zip(probs)
+                .map(|(ev, p)| StatementEvidence {
+                    probs: *p,
+                    direct: ev.direct,
+                    mentions_target: mentions_target(&s.target, &ev.text),
+                    hedged: hedge_or_condition(&ev.text),
+                })
+                .collect()
+        };
+        let a = aggregate(&evid(&p_alone[k..k + n]));
+        let st = aggregate(&evid(&p_sent[k..k + n]));
+        let mean = mean_probs(&p_sent[k..k + n]);
+        gold_pred_alone.push((s.stance, a.label));
+        gold_pred_sent.push((s.stance, st.label));
+        gold_pred_mean.push((s.stance, mean.argmax()));
+        rows.push(DevPrediction {
+            article: s.article.clone(),
+            speaker: s.name.clone(),
+            gold: s.stance,
+            gold_strength: s.strength,
+            predicted: st.label,
+            score: st.score,
+            statements: s
+                .evidence
+                .iter()
+                .map(|e| e.sentence.clone())
+                .zip(p_sent[k..k + n].iter().copied())
+                .collect(),
+        });
+        k += n;
+    }
+    Ok(DevReport {
+        evidence_only: Metrics::from_pairs(gold_pred_alone),
+        sentence: Metrics::from_pairs(gold_pred_sent),
+        sentence_mean: Metrics::from_pairs(gold_pred_mean),
+        speakers: rows,
+    })
+}
+
+fn mean_probs(ps: &[Probabilities]) -> Probabilities {
+    let n = ps.len().max(1) as f32;
+    Probabilities {
+        favor: ps.iter().map(|p| p.favor).sum::<f32>() / n,
+        against: ps.iter().map(|p| p.against).sum::<f32>() / n,
+        neutral: ps.iter().map(|p| p.neutral).sum::<f32>() / n,
+    }
+}
+
+/// The validation examples of a data directory (for measuring a saved artifact).
+pub fn validation_examples(data_dir: &Path, percent: u32) -> Result<Vec<Example>> {
+    Ok(load_examples(data_dir)?
+        .into_iter()
+        .filter(|e| is_validation(e, percent))
+        .collect())
+}
+
+/// `parley train stance` arguments; the CLI flattens this into its `train stance`
+/// subcommand and calls [`TrainStanceArgs::to_config`] then [`train`].
+#[derive(Debug, Clone, clap::Args)]
+pub struct TrainStanceArgs {
+    /// Directory of labelled *.jsonl statements.
+    #[arg(long, default_value = "data/stance")]
+    pub data: PathBuf,
+    /// Where to write the artifact (config.json + model.safetensors).
+    #[arg(long, default_value = "models/stance")]
+    pub out: PathBuf,
+    /// Base encoder directory (config.json, tokenizer.json, model.safetensors).
+    #[arg(long, env = "PARLEY_TEST_MINILM_DIR")]
+    pub base: PathBuf,
+    #[arg(long, default_value_t = 13)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 4)]
+    pub epochs: usize,
+    /// Number of top encoder layers to fine-tune.
+    #[arg(long, default_value_t = 3)]
+    pub layers: usize,
+    #[arg(long, default_value_t = 16)]
+    pub batch_size: usize,
+    #[arg(long, default_value_t = 1e-4)]
+    pub lr: f64,
+    #[arg(long, default_value_t = 0.1)]
+    pub dropout: f32,
+    /// plain, speaker_prefix or speaker_marker.
+    #[arg(long, default_value = "speaker_prefix")]
+    pub input_format: InputFormat,
+    /// Mass moved to neutral in a qualified example's training target.
+    #[arg(long, default_value_t = 0.25)]
+    pub qualified_mass: f32,
+    /// Corpus directory to measure per-speaker stance on (gold evidence).
+    #[arg(long)]
+    pub dev_corpus: Option<PathBuf>,
+    /// Measure only; do not write the artifact.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+impl TrainStanceArgs {
+    pub fn to_config(&self) -> TrainConfig {
+        TrainConfig {
+            out_dir: (!self.dry_run).then(|| self.out.clone()),
+            seed: self.seed,
+            epochs: self.epochs,
+            layers: self.layers,
+            batch_size: self.batch_size,
+            learning_rate: self.lr,
+            dropout: self.dropout,
+            input_format: self.input_format,
+            qualified_neutral_mass: self.qualified_mass,
+            dev_corpus: self.dev_corpus.clone(),
+            ..TrainConfig::new(&self.data, &self.base)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layer_names_parse() {
+        assert_eq!(
+            layer_of("encoder.layer.4.attention.self.query.weight"),
+            Some(4)
+        );
+        assert_eq!(layer_of("embeddings.word_embeddings.weight"), None);
+    }
+
+    #[test]
+    fn qualified_examples_get_soft_targets() {
+        let mut e = Example {
+            target: "t".into(),
+            speaker: "s".into(),
+            statement: "x".into(),
+            label: StanceLabel::Against,
+            strength: 1,
+            tags: vec![],
+        };
+        assert_eq!(soft_target(&e, 0.25), [0.0, 0.75, 0.25]);
+        e.strength = 2;
+        assert_eq!(soft_target(&e, 0.25), [0.0, 1.0, 0.0]);
+    }
+
+    /// The differentiable layer norm matches candle-nn's fused kernel.
+    #[test]
+    fn layer_norm_matches_the_fused_kernel() -> Result<()> {
+        let dev = Device::Cpu;
+        let x = Tensor::from_vec(
+            (0..24).map(|i| (i as f32 * 0.37).sin()).collect::<Vec<_>>(),
+            (2, 3, 4),
+            &dev,
+        )?;
+        let w = Tensor::new(&[1.0f32, 0.5, 2.0, -1.0], &dev)?;
+        let b = Tensor::new(&[0.1f32, 0.0, -0.2, 0.3], &dev)?;
+        let ours = layer_norm(&x, &w, &b, 1e-12)?;
+        let fused = candle_nn::ops::layer_norm(&x, &w, &b, 1e-12)?;
+        let diff = (ours - fused)?.abs()?.max_all()?.to_scalar::<f32>()?;
+        assert!(diff < 1e-5, "diff {diff}");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod profile_tmp {
+    use super::*;
+    fn cpu() -> f64 {
+        let s = std::fs::read_to_string("/proc/self/stat").unwrap();
+        let f: Vec<&str> = s.split_whitespace().collect();
+        (f[13].parse::<f64>().unwrap() + f[14].parse::<f64>().unwrap()) / 100.0
+    }
+    #[test]
+    #[ignore]
+    fn profile_step() -> Result<()> {
+        let dir = PathBuf::from(std::env::var("PARLEY_TEST_MINILM_DIR").unwrap());
+        let base = BaseFiles::in_dir(&dir);
+        let cfg = read_bert_config(&base.config)?;
+        let t = load_tensors(&base.weights, &Device::Cpu)?;
+        let mut vars = HashMap::new();
+        for (n, v) in &t {
+            if layer_of(n).is_some_and(|l| l >= 3) {
+                vars.insert(n.clone(), Var::from_tensor(v)?);
+            }
+        }
+        vars.insert(
+            "classifier.weight".into(),
+            Var::zeros((3, 384), DType::F32, &Device::Cpu)?,
+        );
+        vars.insert(
+            "classifier.bias".into(),
+            Var::zeros(3, DType::F32, &Device::Cpu)?,
+        );
+        let m = TopModel::new(&vars, &cfg, 3)?;
+        let mut opt =
+            candle_nn::AdamW::new(vars.values().cloned().collect(), ParamsAdamW::default())?;
+        let x = Tensor::randn(0f32, 1.0, (16, 50, 384), &Device::Cpu)?;
+        let mask = Tensor::ones((16, 50), DType::U32, &Device::Cpu)?;
+        let mut rng = StdRng::seed_from_u64(1);
+        for dp in [0.0f32, 0.1] {
+            for _ in 0..3 {
+                let c0 = cpu();
+                let mut d = Dropout::new(dp, &mut rng);
+                let logits = m.forward(&x, &mask, &mut d)?;
+                let loss = candle_nn::ops::log_softmax(&logits, D::Minus1)?
+                    .mean_all()?
+                    .neg()?;
+                let c1 = cpu();
+                let g = loss.backward()?;
+                let c2 = cpu();
+                opt.step(&g)?;
+                let c3 = cpu();
+                println!(
+                    "dropout {dp}: fwd {:.2} bwd {:.2} opt {:.2}",
+                    c1 - c0,
+                    c2 - c1,
+                    c3 - c2
+                );
+            }
+        }
+        Ok(())
+    }
+}
