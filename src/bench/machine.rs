@@ -144,7 +144,7 @@ pub fn process_cpu_s() -> Option<f64> {
     // SAFETY: clock_gettime writes one timespec through a valid pointer and has no other
     // effects; CLOCK_PROCESS_CPUTIME_ID is defined on every Unix libc supports.
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-    (rc == 0).then(|| ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
+    (rc == 0).then_some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
 }
 
 /// CPU time is not measured on this platform.

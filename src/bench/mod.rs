@@ -35,6 +35,7 @@ use crate::model::device::{self, DeviceSpec};
 use crate::model::encoder::{Encoder, EncoderFiles};
 use crate::model::generator::Generator;
 use crate::model::store::ModelStore;
+use crate::stance::StanceInput;
 use crate::{Error, Result};
 
 pub use machine::MachineInfo;
@@ -129,7 +130,13 @@ pub struct DeviceReport {
     pub encoder_load_ms: Figure,
     /// Sentences/s at each batch size.
     pub encoder_sentences_per_s: Vec<EncoderPoint>,
+    /// Sentences/s when all the sentences go to the encoder in one call, as the engine does:
+    /// the runtime sorts them by length and packs batches up to its token budget, so there
+    /// is little padding.
+    pub encoder_sentences_per_s_engine_batching: EncoderPoint,
     pub engine_load_ms: Option<f64>,
+    /// The engine's stance model (`prototype:…` when the preset has no trained classifier).
+    pub stance_model: Option<String>,
     pub stance_statements_per_s: Option<Figure>,
     /// Statements per stance repeat.
     pub stance_statements: Option<usize>,
@@ -400,6 +407,8 @@ fn run_device(
     let encoder_load_ms = figure(&load, "encoder load")?;
     let encoder = Encoder::load(&models.encoder, dev)?;
     let encoder_sentences_per_s = encoder_curve(&encoder, spec, &inputs.encoder_sentences)?;
+    let encoder_sentences_per_s_engine_batching =
+        encoder_engine_batching(&encoder, spec, &inputs.encoder_sentences)?;
     drop(encoder);
 
     // Engine: stance and end-to-end analysis.
@@ -411,8 +420,10 @@ fn run_device(
         progress: false,
         ..engine_config.clone()
     };
+    let mut stance_model = None;
     let (engine_load_ms, stance, articles_per_min) = match timed_engine_load(&engine_cfg) {
         Ok((engine, load_ms)) => {
+            stance_model = Some(engine.stance_model().name().to_string());
             let stance = match engine_stance(&engine, spec) {
                 Ok(s) => Some(s),
                 Err(e) => {
@@ -459,7 +470,9 @@ fn run_device(
         decode_tokens_per_cpu_s,
         encoder_load_ms,
         encoder_sentences_per_s,
+        encoder_sentences_per_s_engine_batching,
         engine_load_ms,
+        stance_model,
         stance_statements_per_s: stance.as_ref().map(|s| s.0),
         stance_statements: stance.map(|s| s.1),
         articles_per_min,
@@ -499,12 +512,10 @@ pub fn generator_runs(
         let logits = gen.forward_tokens(&ids, 0)?;
         let prefill = clock.rate(ids.len());
         let mut next = argmax(&logits);
-        let mut pos = ids.len();
         let clock = Clock::start();
-        for _ in 0..spec.decode_tokens {
+        for pos in ids.len()..ids.len() + spec.decode_tokens {
             let logits = gen.forward_tokens(&[next], pos)?;
             next = argmax(&logits);
-            pos += 1;
         }
         let decode = clock.rate(spec.decode_tokens);
         Ok((prefill, decode))
@@ -571,6 +582,56 @@ pub fn encoder_curve(
     Ok(out)
 }
 
+/// Sentences/s through [`Embedder::embed`](crate::model::Embedder::embed): one call with
+/// every sentence, batched by the runtime (length-sorted, default token budget). `batch` in
+/// the result is the largest batch the runtime formed.
+///
+/// # Errors
+/// `Inference` when the encoder fails.
+pub fn encoder_engine_batching(
+    encoder: &Encoder,
+    spec: &WorkloadSpec,
+    sentences: &[String],
+) -> Result<EncoderPoint> {
+    use crate::model::encoder::DEFAULT_MAX_BATCH_TOKENS;
+    use crate::model::Embedder;
+    let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    let runs = repeat(spec, || {
+        let clock = Clock::start();
+        encoder.embed(&refs)?;
+        Ok(clock.rate(refs.len()))
+    })?;
+    let (sentences_per_s, sentences_per_cpu_s) = rate_figures(&runs, "encoder engine batching")?;
+    // Replay the runtime's packing (longest first, as many as fit the budget) for the
+    // padding share and the largest batch.
+    let mut lens = refs
+        .iter()
+        .map(|s| {
+            encoder
+                .tokenizer()
+                .encode(*s, true)
+                .map(|e| e.get_ids().len())
+                .map_err(|e| Error::Inference(format!("tokenize: {e}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    lens.sort_unstable_by(|a, b| b.cmp(a));
+    let (mut real, mut padded, mut largest, mut start) = (0, 0, 0, 0);
+    while start < lens.len() {
+        let fit = (DEFAULT_MAX_BATCH_TOKENS / lens[start].max(1)).max(1);
+        let end = (start + fit).min(lens.len());
+        real += lens[start..end].iter().sum::<usize>();
+        padded += lens[start] * (end - start);
+        largest = largest.max(end - start);
+        start = end;
+    }
+    Ok(EncoderPoint {
+        batch: largest,
+        sentences_per_s,
+        sentences_per_cpu_s,
+        real_token_fraction: real as f64 / padded.max(1) as f64,
+    })
+}
+
 fn timed_engine_load(cfg: &EngineConfig) -> Result<(Engine, f64)> {
     let t = Instant::now();
     let engine = Engine::load(cfg)?;
@@ -606,12 +667,79 @@ fn engine_articles_per_min(engine: &Engine, spec: &WorkloadSpec) -> Result<Figur
     figure(&runs, "articles/min")
 }
 
+/// Stance inputs for every statement the text stage finds in the built-in articles: the
+/// same fields the engine hands its stance model (target, speaker, statement, context).
+/// Owned, so the borrowed [`StanceInput`]s can point into it.
+pub struct StanceWorkload {
+    items: Vec<(String, String, String)>,
+}
+
+impl StanceWorkload {
+    /// Run the text stage over the built-in articles.
+    pub fn from_articles() -> StanceWorkload {
+        let mut items = Vec::new();
+        for (_, text) in workload::ARTICLES {
+            let analysis = crate::text::analyze_text(text);
+            for sp in &analysis.speakers {
+                for st in &sp.statements {
+                    let context: String = text
+                        .chars()
+                        .skip(st.context.start)
+                        .take(st.context.end.saturating_sub(st.context.start))
+                        .collect();
+                    items.push((sp.name.clone(), st.text.clone(), context));
+                }
+            }
+        }
+        StanceWorkload { items }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The inputs, borrowing from `self`.
+    pub fn inputs(&self) -> Vec<StanceInput<'_>> {
+        self.items
+            .iter()
+            .map(|(speaker, statement, context)| StanceInput {
+                target: workload::TARGET,
+                speaker,
+                statement,
+                context: Some(context),
+            })
+            .collect()
+    }
+}
+
+/// Statements per classifier call in the stance figure: the engine's own chunk size.
+const STANCE_CHUNK: usize = 64;
+
 /// Statements/s through the engine's stance model, on every statement the text stage
-/// finds in the built-in articles; returns the figure and the statement count.
-fn engine_stance(_engine: &Engine, _spec: &WorkloadSpec) -> Result<(Figure, usize)> {
-    Err(Error::ModelUnavailable(
-        "the engine in this build exposes no stance model".into(),
-    ))
+/// finds in the built-in articles (in chunks of 64, as the engine batches them); returns
+/// the figure and the statement count.
+fn engine_stance(engine: &Engine, spec: &WorkloadSpec) -> Result<(Figure, usize)> {
+    let work = StanceWorkload::from_articles();
+    if work.is_empty() {
+        return Err(Error::InvalidInput(
+            "the text stage found no statements in the built-in articles".into(),
+        ));
+    }
+    let inputs = work.inputs();
+    let model = engine.stance_model();
+    let runs = repeat(spec, || {
+        let clock = Clock::start();
+        for chunk in inputs.chunks(STANCE_CHUNK) {
+            model.classify(chunk)?;
+        }
+        Ok(clock.rate(inputs.len()))
+    })?;
+    let (f, _) = rate_figures(&runs, "stance")?;
+    Ok((f, inputs.len()))
 }
 
 /// Render the report as Markdown: a header with the machine and workload, one table with a
@@ -730,6 +858,18 @@ pub fn render_markdown(r: &BenchReport) -> String {
             },
         );
     }
+    row(
+        "encoder sentences/s, engine batching (one call, length-sorted)".into(),
+        &|d| {
+            let p = &d.encoder_sentences_per_s_engine_batching;
+            format!(
+                "{} (batches up to {}, {:.0}% real tokens)",
+                p.sentences_per_s.display(),
+                p.batch,
+                p.real_token_fraction * 100.0
+            )
+        },
+    );
     row("engine load (ms)".into(), &|d| {
         d.engine_load_ms
             .map(stats::fmt_num)
@@ -738,7 +878,11 @@ pub fn render_markdown(r: &BenchReport) -> String {
     row(
         "stance statements/s".into(),
         &|d| match (&d.stance_statements_per_s, d.stance_statements) {
-            (Some(f), Some(n)) => format!("{} ({n} statements)", f.display()),
+            (Some(f), Some(n)) => format!(
+                "{} ({n} statements, {})",
+                f.display(),
+                d.stance_model.as_deref().unwrap_or("?")
+            ),
             _ => "n/a".into(),
         },
     );
@@ -929,6 +1073,22 @@ mod tests {
     }
 
     #[test]
+    fn stance_workload_comes_from_the_text_stage() {
+        let w = StanceWorkload::from_articles();
+        // Each built-in article quotes at least three people; the exact count follows the
+        // text stage and is not pinned here.
+        assert!(w.len() >= 12, "{} statements", w.len());
+        let inputs = w.inputs();
+        assert_eq!(inputs.len(), w.len());
+        for i in &inputs {
+            assert_eq!(i.target, workload::TARGET);
+            assert!(!i.speaker.is_empty() && !i.statement.is_empty());
+            let ctx = i.context.expect("every statement has its sentence");
+            assert!(!ctx.trim().is_empty());
+        }
+    }
+
+    #[test]
     fn dates_are_rfc3339() {
         assert_eq!(rfc3339_utc(UNIX_EPOCH), "1970-01-01T00:00:00Z");
         let t = UNIX_EPOCH + Duration::from_secs(951_782_400 + 3_723); // 2000-02-29 01:02:03
@@ -971,7 +1131,14 @@ mod tests {
                 sentences_per_cpu_s: None,
                 real_token_fraction: 0.5,
             }],
+            encoder_sentences_per_s_engine_batching: EncoderPoint {
+                batch: 64,
+                sentences_per_s: f,
+                sentences_per_cpu_s: None,
+                real_token_fraction: 0.9,
+            },
             engine_load_ms: None,
+            stance_model: None,
             stance_statements_per_s: None,
             stance_statements: None,
             articles_per_min: Some(f),
