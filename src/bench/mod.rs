@@ -380,14 +380,16 @@ fn run_device(
 
     // Generator: load, then prefill and decode at batch 1.
     eprintln!("bench {name}: generator {}", models.generator_id);
-    let load = repeat(spec, || {
+    let mut load = Vec::new();
+    let mut gen = None;
+    for _ in 0..spec.load_repeats.max(1) {
+        drop(gen.take());
         let t = Instant::now();
-        let g = Generator::load(&models.generator, dev)?;
-        drop(g);
-        Ok(ms(t.elapsed()))
-    })?;
+        gen = Some(Generator::load(&models.generator, dev)?);
+        load.push(ms(t.elapsed()));
+    }
     let generator_load_ms = figure(&load, "generator load")?;
-    let mut gen = Generator::load(&models.generator, dev)?;
+    let mut gen = gen.expect("at least one load ran");
     let (prefill, decode) = generator_runs(&mut gen, spec, &inputs.prompt_text)?;
     let (prefill_tokens_per_s, prefill_tokens_per_cpu_s) = rate_figures(&prefill, "prefill")?;
     let (decode_tokens_per_s, decode_tokens_per_cpu_s) = rate_figures(&decode, "decode")?;
@@ -398,14 +400,16 @@ fn run_device(
 
     // Encoder: load, then the batch curve.
     eprintln!("bench {name}: encoder {}", models.encoder_id);
-    let load = repeat(spec, || {
+    let mut load = Vec::new();
+    let mut encoder = None;
+    for _ in 0..spec.load_repeats.max(1) {
+        drop(encoder.take());
         let t = Instant::now();
-        let e = Encoder::load(&models.encoder, dev)?;
-        drop(e);
-        Ok(ms(t.elapsed()))
-    })?;
+        encoder = Some(Encoder::load(&models.encoder, dev)?);
+        load.push(ms(t.elapsed()));
+    }
     let encoder_load_ms = figure(&load, "encoder load")?;
-    let encoder = Encoder::load(&models.encoder, dev)?;
+    let encoder = encoder.expect("at least one load ran");
     let encoder_sentences_per_s = encoder_curve(&encoder, spec, &inputs.encoder_sentences)?;
     let encoder_sentences_per_s_engine_batching =
         encoder_engine_batching(&encoder, spec, &inputs.encoder_sentences)?;
@@ -779,11 +783,12 @@ pub fn render_markdown(r: &BenchReport) -> String {
         m.parley_version, m.build_profile, m.cuda_compiled
     ));
     s.push_str(&format!(
-        "- workload v{}: {} timed repeats after {} warm-up; prefill {} tokens, decode {} tokens (batch 1); \
+        "- workload v{}: {} timed repeats after {} warm-up ({} timed model loads); prefill {} tokens, decode {} tokens (batch 1); \
          encoder {} sentences per batch size; analyze {} articles per repeat\n",
         w.version,
         w.repeats,
         w.warmup,
+        w.load_repeats,
         w.prefill_tokens,
         w.decode_tokens,
         w.encoder_sentences,
@@ -863,10 +868,13 @@ pub fn render_markdown(r: &BenchReport) -> String {
         &|d| {
             let p = &d.encoder_sentences_per_s_engine_batching;
             format!(
-                "{} (batches up to {}, {:.0}% real tokens)",
+                "{} (batches up to {}, {:.0}% real tokens; {} per CPU-s)",
                 p.sentences_per_s.display(),
                 p.batch,
-                p.real_token_fraction * 100.0
+                p.real_token_fraction * 100.0,
+                p.sentences_per_cpu_s
+                    .map(|f| stats::fmt_num(f.median))
+                    .unwrap_or_else(|| "?".into())
             )
         },
     );
