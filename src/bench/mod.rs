@@ -35,6 +35,7 @@ use crate::model::device::{self, DeviceSpec};
 use crate::model::encoder::{Encoder, EncoderFiles};
 use crate::model::generator::Generator;
 use crate::model::store::ModelStore;
+use crate::stance::StanceInput;
 use crate::{Error, Result};
 
 pub use machine::MachineInfo;
@@ -122,10 +123,20 @@ pub struct DeviceReport {
     pub generator_batch: usize,
     pub prefill_tokens_per_s: Figure,
     pub decode_tokens_per_s: Figure,
+    /// The same work per CPU-second of this process (all threads): comparable across runs
+    /// on a machine shared with other work, where wall-clock rates are not.
+    pub prefill_tokens_per_cpu_s: Option<Figure>,
+    pub decode_tokens_per_cpu_s: Option<Figure>,
     pub encoder_load_ms: Figure,
     /// Sentences/s at each batch size.
     pub encoder_sentences_per_s: Vec<EncoderPoint>,
+    /// Sentences/s when all the sentences go to the encoder in one call, as the engine does:
+    /// the runtime sorts them by length and packs batches up to its token budget, so there
+    /// is little padding.
+    pub encoder_sentences_per_s_engine_batching: EncoderPoint,
     pub engine_load_ms: Option<f64>,
+    /// The engine's stance model (`prototype:…` when the preset has no trained classifier).
+    pub stance_model: Option<String>,
     pub stance_statements_per_s: Option<Figure>,
     /// Statements per stance repeat.
     pub stance_statements: Option<usize>,
@@ -149,6 +160,8 @@ pub struct DeviceReport {
 pub struct EncoderPoint {
     pub batch: usize,
     pub sentences_per_s: Figure,
+    /// Sentences per CPU-second of this process (all threads).
+    pub sentences_per_cpu_s: Option<Figure>,
     /// Real tokens / padded tokens over the workload at this batch size (1.0 = no padding).
     pub real_token_fraction: f64,
 }
@@ -306,6 +319,46 @@ fn per_s(count: usize, d: Duration) -> f64 {
     count as f64 / d.as_secs_f64().max(1e-9)
 }
 
+/// Wall and process-CPU clocks started together.
+struct Clock {
+    wall: Instant,
+    cpu: Option<f64>,
+}
+
+/// Work per wall-second and per CPU-second for one timed run.
+#[derive(Debug, Clone, Copy)]
+pub struct Rate {
+    pub wall: f64,
+    pub cpu: Option<f64>,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        Clock {
+            cpu: machine::process_cpu_s(),
+            wall: Instant::now(),
+        }
+    }
+
+    fn rate(&self, count: usize) -> Rate {
+        let wall = per_s(count, self.wall.elapsed());
+        let cpu = machine::process_cpu_s()
+            .zip(self.cpu)
+            .map(|(end, start)| count as f64 / (end - start).max(1e-9));
+        Rate { wall, cpu }
+    }
+}
+
+/// (per wall-second, per CPU-second) figures of `runs`.
+fn rate_figures(runs: &[Rate], what: &str) -> Result<(Figure, Option<Figure>)> {
+    let wall: Vec<f64> = runs.iter().map(|r| r.wall).collect();
+    let cpu: Option<Vec<f64>> = runs.iter().map(|r| r.cpu).collect();
+    Ok((
+        figure(&wall, what)?,
+        cpu.and_then(|c| Figure::from_samples(&c)),
+    ))
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -327,15 +380,19 @@ fn run_device(
 
     // Generator: load, then prefill and decode at batch 1.
     eprintln!("bench {name}: generator {}", models.generator_id);
-    let load = repeat(spec, || {
+    let mut load = Vec::new();
+    let mut gen = None;
+    for _ in 0..spec.load_repeats.max(1) {
+        drop(gen.take());
         let t = Instant::now();
-        let g = Generator::load(&models.generator, dev)?;
-        drop(g);
-        Ok(ms(t.elapsed()))
-    })?;
+        gen = Some(Generator::load(&models.generator, dev)?);
+        load.push(ms(t.elapsed()));
+    }
     let generator_load_ms = figure(&load, "generator load")?;
-    let mut gen = Generator::load(&models.generator, dev)?;
+    let mut gen = gen.expect("at least one load ran");
     let (prefill, decode) = generator_runs(&mut gen, spec, &inputs.prompt_text)?;
+    let (prefill_tokens_per_s, prefill_tokens_per_cpu_s) = rate_figures(&prefill, "prefill")?;
+    let (decode_tokens_per_s, decode_tokens_per_cpu_s) = rate_figures(&decode, "decode")?;
     drop(gen);
     let generator_file_bytes = std::fs::metadata(&models.generator)
         .map(|m| m.len())
@@ -343,15 +400,19 @@ fn run_device(
 
     // Encoder: load, then the batch curve.
     eprintln!("bench {name}: encoder {}", models.encoder_id);
-    let load = repeat(spec, || {
+    let mut load = Vec::new();
+    let mut encoder = None;
+    for _ in 0..spec.load_repeats.max(1) {
+        drop(encoder.take());
         let t = Instant::now();
-        let e = Encoder::load(&models.encoder, dev)?;
-        drop(e);
-        Ok(ms(t.elapsed()))
-    })?;
+        encoder = Some(Encoder::load(&models.encoder, dev)?);
+        load.push(ms(t.elapsed()));
+    }
     let encoder_load_ms = figure(&load, "encoder load")?;
-    let encoder = Encoder::load(&models.encoder, dev)?;
+    let encoder = encoder.expect("at least one load ran");
     let encoder_sentences_per_s = encoder_curve(&encoder, spec, &inputs.encoder_sentences)?;
+    let encoder_sentences_per_s_engine_batching =
+        encoder_engine_batching(&encoder, spec, &inputs.encoder_sentences)?;
     drop(encoder);
 
     // Engine: stance and end-to-end analysis.
@@ -363,8 +424,10 @@ fn run_device(
         progress: false,
         ..engine_config.clone()
     };
+    let mut stance_model = None;
     let (engine_load_ms, stance, articles_per_min) = match timed_engine_load(&engine_cfg) {
         Ok((engine, load_ms)) => {
+            stance_model = Some(engine.stance_model().name().to_string());
             let stance = match engine_stance(&engine, spec) {
                 Ok(s) => Some(s),
                 Err(e) => {
@@ -405,11 +468,15 @@ fn run_device(
         encoder_model: models.encoder_id.clone(),
         generator_load_ms,
         generator_batch: 1,
-        prefill_tokens_per_s: figure(&prefill, "prefill")?,
-        decode_tokens_per_s: figure(&decode, "decode")?,
+        prefill_tokens_per_s,
+        decode_tokens_per_s,
+        prefill_tokens_per_cpu_s,
+        decode_tokens_per_cpu_s,
         encoder_load_ms,
         encoder_sentences_per_s,
+        encoder_sentences_per_s_engine_batching,
         engine_load_ms,
+        stance_model,
         stance_statements_per_s: stance.as_ref().map(|s| s.0),
         stance_statements: stance.map(|s| s.1),
         articles_per_min,
@@ -425,7 +492,7 @@ fn run_device(
 }
 
 /// Prefill `prefill_tokens` prompt tokens, then decode `decode_tokens` greedily, one token
-/// per forward pass; returns (prefill tokens/s, decode tokens/s) per timed repeat.
+/// per forward pass; returns the prefill and decode rates (tokens) of each timed repeat.
 ///
 /// # Errors
 /// `InvalidInput` when the prompt text has fewer tokens than the workload asks for.
@@ -433,7 +500,7 @@ pub fn generator_runs(
     gen: &mut Generator,
     spec: &WorkloadSpec,
     prompt_text: &str,
-) -> Result<(Vec<f64>, Vec<f64>)> {
+) -> Result<(Vec<Rate>, Vec<Rate>)> {
     let mut ids = gen.tokenize(prompt_text)?;
     if ids.len() < spec.prefill_tokens {
         return Err(Error::InvalidInput(format!(
@@ -445,16 +512,16 @@ pub fn generator_runs(
     ids.truncate(spec.prefill_tokens);
     let runs = repeat(spec, || {
         gen.clear_cache();
-        let t = Instant::now();
+        let clock = Clock::start();
         let logits = gen.forward_tokens(&ids, 0)?;
-        let prefill = per_s(ids.len(), t.elapsed());
+        let prefill = clock.rate(ids.len());
         let mut next = argmax(&logits);
-        let t = Instant::now();
+        let clock = Clock::start();
         for pos in ids.len()..ids.len() + spec.decode_tokens {
             let logits = gen.forward_tokens(&[next], pos)?;
             next = argmax(&logits);
         }
-        let decode = per_s(spec.decode_tokens, t.elapsed());
+        let decode = clock.rate(spec.decode_tokens);
         Ok((prefill, decode))
     })?;
     gen.clear_cache();
@@ -496,24 +563,77 @@ pub fn encoder_curve(
             return Err(Error::InvalidInput("encoder batch size 0".into()));
         }
         let runs = repeat(spec, || {
-            let t = Instant::now();
+            let clock = Clock::start();
             for chunk in refs.chunks(b) {
                 // No token cap: each chunk is exactly one forward pass of `b` sentences.
                 encoder.embed_batched(chunk, usize::MAX)?;
             }
-            Ok(per_s(refs.len(), t.elapsed()))
+            Ok(clock.rate(refs.len()))
         })?;
+        let (sentences_per_s, sentences_per_cpu_s) =
+            rate_figures(&runs, &format!("encoder batch {b}"))?;
         let (real, padded) = lens.chunks(b).fold((0usize, 0usize), |(r, p), c| {
             let longest = c.iter().copied().max().unwrap_or(0);
             (r + c.iter().sum::<usize>(), p + longest * c.len())
         });
         out.push(EncoderPoint {
             batch: b,
-            sentences_per_s: figure(&runs, &format!("encoder batch {b}"))?,
+            sentences_per_s,
+            sentences_per_cpu_s,
             real_token_fraction: real as f64 / padded.max(1) as f64,
         });
     }
     Ok(out)
+}
+
+/// Sentences/s through [`Embedder::embed`](crate::model::Embedder::embed): one call with
+/// every sentence, batched by the runtime (length-sorted, default token budget). `batch` in
+/// the result is the largest batch the runtime formed.
+///
+/// # Errors
+/// `Inference` when the encoder fails.
+pub fn encoder_engine_batching(
+    encoder: &Encoder,
+    spec: &WorkloadSpec,
+    sentences: &[String],
+) -> Result<EncoderPoint> {
+    use crate::model::encoder::DEFAULT_MAX_BATCH_TOKENS;
+    use crate::model::Embedder;
+    let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    let runs = repeat(spec, || {
+        let clock = Clock::start();
+        encoder.embed(&refs)?;
+        Ok(clock.rate(refs.len()))
+    })?;
+    let (sentences_per_s, sentences_per_cpu_s) = rate_figures(&runs, "encoder engine batching")?;
+    // Replay the runtime's packing (longest first, as many as fit the budget) for the
+    // padding share and the largest batch.
+    let mut lens = refs
+        .iter()
+        .map(|s| {
+            encoder
+                .tokenizer()
+                .encode(*s, true)
+                .map(|e| e.get_ids().len())
+                .map_err(|e| Error::Inference(format!("tokenize: {e}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    lens.sort_unstable_by(|a, b| b.cmp(a));
+    let (mut real, mut padded, mut largest, mut start) = (0, 0, 0, 0);
+    while start < lens.len() {
+        let fit = (DEFAULT_MAX_BATCH_TOKENS / lens[start].max(1)).max(1);
+        let end = (start + fit).min(lens.len());
+        real += lens[start..end].iter().sum::<usize>();
+        padded += lens[start] * (end - start);
+        largest = largest.max(end - start);
+        start = end;
+    }
+    Ok(EncoderPoint {
+        batch: largest,
+        sentences_per_s,
+        sentences_per_cpu_s,
+        real_token_fraction: real as f64 / padded.max(1) as f64,
+    })
 }
 
 fn timed_engine_load(cfg: &EngineConfig) -> Result<(Engine, f64)> {
@@ -551,12 +671,79 @@ fn engine_articles_per_min(engine: &Engine, spec: &WorkloadSpec) -> Result<Figur
     figure(&runs, "articles/min")
 }
 
+/// Stance inputs for every statement the text stage finds in the built-in articles: the
+/// same fields the engine hands its stance model (target, speaker, statement, context).
+/// Owned, so the borrowed [`StanceInput`]s can point into it.
+pub struct StanceWorkload {
+    items: Vec<(String, String, String)>,
+}
+
+impl StanceWorkload {
+    /// Run the text stage over the built-in articles.
+    pub fn from_articles() -> StanceWorkload {
+        let mut items = Vec::new();
+        for (_, text) in workload::ARTICLES {
+            let analysis = crate::text::analyze_text(text);
+            for sp in &analysis.speakers {
+                for st in &sp.statements {
+                    let context: String = text
+                        .chars()
+                        .skip(st.context.start)
+                        .take(st.context.end.saturating_sub(st.context.start))
+                        .collect();
+                    items.push((sp.name.clone(), st.text.clone(), context));
+                }
+            }
+        }
+        StanceWorkload { items }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The inputs, borrowing from `self`.
+    pub fn inputs(&self) -> Vec<StanceInput<'_>> {
+        self.items
+            .iter()
+            .map(|(speaker, statement, context)| StanceInput {
+                target: workload::TARGET,
+                speaker,
+                statement,
+                context: Some(context),
+            })
+            .collect()
+    }
+}
+
+/// Statements per classifier call in the stance figure: the engine's own chunk size.
+const STANCE_CHUNK: usize = 64;
+
 /// Statements/s through the engine's stance model, on every statement the text stage
-/// finds in the built-in articles; returns the figure and the statement count.
-fn engine_stance(_engine: &Engine, _spec: &WorkloadSpec) -> Result<(Figure, usize)> {
-    Err(Error::ModelUnavailable(
-        "the engine in this build exposes no stance model".into(),
-    ))
+/// finds in the built-in articles (in chunks of 64, as the engine batches them); returns
+/// the figure and the statement count.
+fn engine_stance(engine: &Engine, spec: &WorkloadSpec) -> Result<(Figure, usize)> {
+    let work = StanceWorkload::from_articles();
+    if work.is_empty() {
+        return Err(Error::InvalidInput(
+            "the text stage found no statements in the built-in articles".into(),
+        ));
+    }
+    let inputs = work.inputs();
+    let model = engine.stance_model();
+    let runs = repeat(spec, || {
+        let clock = Clock::start();
+        for chunk in inputs.chunks(STANCE_CHUNK) {
+            model.classify(chunk)?;
+        }
+        Ok(clock.rate(inputs.len()))
+    })?;
+    let (f, _) = rate_figures(&runs, "stance")?;
+    Ok((f, inputs.len()))
 }
 
 /// Render the report as Markdown: a header with the machine and workload, one table with a
@@ -596,11 +783,12 @@ pub fn render_markdown(r: &BenchReport) -> String {
         m.parley_version, m.build_profile, m.cuda_compiled
     ));
     s.push_str(&format!(
-        "- workload v{}: {} timed repeats after {} warm-up; prefill {} tokens, decode {} tokens (batch 1); \
+        "- workload v{}: {} timed repeats after {} warm-up ({} timed model loads); prefill {} tokens, decode {} tokens (batch 1); \
          encoder {} sentences per batch size; analyze {} articles per repeat\n",
         w.version,
         w.repeats,
         w.warmup,
+        w.load_repeats,
         w.prefill_tokens,
         w.decode_tokens,
         w.encoder_sentences,
@@ -641,6 +829,12 @@ pub fn render_markdown(r: &BenchReport) -> String {
         format!("decode tokens/s ({} tok, batch 1)", w.decode_tokens),
         &|d| d.decode_tokens_per_s.display(),
     );
+    row("prefill tokens per CPU-second".into(), &|d| {
+        fig(d.prefill_tokens_per_cpu_s.as_ref())
+    });
+    row("decode tokens per CPU-second".into(), &|d| {
+        fig(d.decode_tokens_per_cpu_s.as_ref())
+    });
     row("encoder load (ms)".into(), &|d| d.encoder_load_ms.display());
     for &b in &w.encoder_batches {
         row(format!("encoder sentences/s, batch {b}"), &|d| {
@@ -657,6 +851,33 @@ pub fn render_markdown(r: &BenchReport) -> String {
                 .unwrap_or_else(|| "n/a".into())
         });
     }
+    for &b in &w.encoder_batches {
+        row(
+            format!("encoder sentences per CPU-second, batch {b}"),
+            &|d| {
+                fig(d
+                    .encoder_sentences_per_s
+                    .iter()
+                    .find(|p| p.batch == b)
+                    .and_then(|p| p.sentences_per_cpu_s.as_ref()))
+            },
+        );
+    }
+    row(
+        "encoder sentences/s, engine batching (one call, length-sorted)".into(),
+        &|d| {
+            let p = &d.encoder_sentences_per_s_engine_batching;
+            format!(
+                "{} (batches up to {}, {:.0}% real tokens; {} per CPU-s)",
+                p.sentences_per_s.display(),
+                p.batch,
+                p.real_token_fraction * 100.0,
+                p.sentences_per_cpu_s
+                    .map(|f| stats::fmt_num(f.median))
+                    .unwrap_or_else(|| "?".into())
+            )
+        },
+    );
     row("engine load (ms)".into(), &|d| {
         d.engine_load_ms
             .map(stats::fmt_num)
@@ -665,7 +886,11 @@ pub fn render_markdown(r: &BenchReport) -> String {
     row(
         "stance statements/s".into(),
         &|d| match (&d.stance_statements_per_s, d.stance_statements) {
-            (Some(f), Some(n)) => format!("{} ({n} statements)", f.display()),
+            (Some(f), Some(n)) => format!(
+                "{} ({n} statements, {})",
+                f.display(),
+                d.stance_model.as_deref().unwrap_or("?")
+            ),
             _ => "n/a".into(),
         },
     );
@@ -856,6 +1081,22 @@ mod tests {
     }
 
     #[test]
+    fn stance_workload_comes_from_the_text_stage() {
+        let w = StanceWorkload::from_articles();
+        // Each built-in article quotes at least three people; the exact count follows the
+        // text stage and is not pinned here.
+        assert!(w.len() >= 12, "{} statements", w.len());
+        let inputs = w.inputs();
+        assert_eq!(inputs.len(), w.len());
+        for i in &inputs {
+            assert_eq!(i.target, workload::TARGET);
+            assert!(!i.speaker.is_empty() && !i.statement.is_empty());
+            let ctx = i.context.expect("every statement has its sentence");
+            assert!(!ctx.trim().is_empty());
+        }
+    }
+
+    #[test]
     fn dates_are_rfc3339() {
         assert_eq!(rfc3339_utc(UNIX_EPOCH), "1970-01-01T00:00:00Z");
         let t = UNIX_EPOCH + Duration::from_secs(951_782_400 + 3_723); // 2000-02-29 01:02:03
@@ -889,13 +1130,23 @@ mod tests {
             generator_batch: 1,
             prefill_tokens_per_s: f,
             decode_tokens_per_s: f,
+            prefill_tokens_per_cpu_s: Some(f),
+            decode_tokens_per_cpu_s: None,
             encoder_load_ms: f,
             encoder_sentences_per_s: vec![EncoderPoint {
                 batch: 8,
                 sentences_per_s: f,
+                sentences_per_cpu_s: None,
                 real_token_fraction: 0.5,
             }],
+            encoder_sentences_per_s_engine_batching: EncoderPoint {
+                batch: 64,
+                sentences_per_s: f,
+                sentences_per_cpu_s: None,
+                real_token_fraction: 0.9,
+            },
             engine_load_ms: None,
+            stance_model: None,
             stance_statements_per_s: None,
             stance_statements: None,
             articles_per_min: Some(f),

@@ -44,6 +44,8 @@ pub struct WorkloadSpec {
     pub repeats: usize,
     /// Untimed runs before the timed ones.
     pub warmup: usize,
+    /// Timed model loads (no warm-up: the first load is what a user waits for).
+    pub load_repeats: usize,
     /// Prompt tokens the generator prefills (batch 1).
     pub prefill_tokens: usize,
     /// Tokens decoded one at a time after the prefill (greedy, batch 1).
@@ -63,6 +65,7 @@ impl WorkloadSpec {
             version: WORKLOAD_VERSION,
             repeats: 5,
             warmup: 1,
+            load_repeats: 3,
             prefill_tokens: 128,
             decode_tokens: 64,
             encoder_sentences: 128,
@@ -71,12 +74,13 @@ impl WorkloadSpec {
         }
     }
 
-    /// `--quick`: the same per-run sizes for the headline figures (so quick and full
-    /// medians are comparable), fewer repeats and a shorter batch curve.
+    /// `--quick`: the same generator sizes (so quick and full medians are comparable),
+    /// fewer repeats, one load each, half the encoder sentences and a shorter batch curve.
     pub fn quick() -> Self {
         WorkloadSpec {
             repeats: 3,
-            encoder_sentences: 64,
+            load_repeats: 1,
+            encoder_sentences: 32,
             encoder_batches: vec![1, 8, 32],
             analyze_rounds: 1,
             ..Self::full()
