@@ -585,7 +585,10 @@ fn train_stance(global: &GlobalArgs, args: TrainStanceCliArgs) -> Result<ExitCod
             "dev speakers, gold evidence in its sentence (aggregated):\n{}\n",
             d.sentence
         ));
-        out.push_str(&format!("dev speakers, gold evidence alone:\n{}\n", d.evidence_only));
+        out.push_str(&format!(
+            "dev speakers, gold evidence alone:\n{}\n",
+            d.evidence_only
+        ));
     }
     out.push_str(&format!(
         "frozen-layer cache {:.0} s, training {:.0} s\n",

@@ -9,16 +9,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
-use candle_core::Device;
 use serde::{Deserialize, Serialize};
 
 use crate::model::catalog::Catalog;
 use crate::model::device::{self, DeviceSpec};
 use crate::model::encoder::{Encoder, EncoderFiles};
-use crate::model::generator::{GenerateOptions, Generator};
+use crate::model::generator::{GenerateOptions, Generator, SharedGenerator};
 use crate::model::store::ModelStore;
 use crate::model::Embedder;
 use crate::report::{
@@ -26,8 +25,8 @@ use crate::report::{
 };
 use crate::stance::classifier::BaseFiles;
 use crate::stance::{
-    aggregate, hedge_or_condition, mentions_target, PrototypeClassifier, StanceInput, StanceModel,
-    StatementEvidence, TrainedClassifier,
+    aggregate, hedge_or_condition, mentions_target, LlmScorer, PrototypeClassifier, StanceInput,
+    StanceModel, StatementEvidence, TrainedClassifier,
 };
 use crate::summary::{self, ChatModel, SummaryInput, SummaryOptions};
 use crate::text::{self, TextAnalysis};
@@ -134,20 +133,13 @@ pub struct ModelInfo {
     pub device: String,
 }
 
-/// The generator, loaded on first use: the default (extractive) path never needs it.
-struct LazyGenerator {
-    id: String,
-    path: PathBuf,
-    loaded: Mutex<Option<Generator>>,
-}
-
 /// Owns the models and runs the pipeline.
 pub struct Engine {
     config: EngineConfig,
-    device: Device,
     encoder: Arc<Encoder>,
     stance: Box<dyn StanceModel>,
-    generator: LazyGenerator,
+    /// Loaded on first use: the default (extractive, classifier) path never needs it.
+    generator: Arc<SharedGenerator>,
     models: Vec<ModelInfo>,
     /// role -> model id, copied into every report.
     model_names: BTreeMap<String, String>,
@@ -204,6 +196,12 @@ impl Engine {
             }
             (m, _) => m,
         };
+        let gen = &preset.generator;
+        let generator = Arc::new(SharedGenerator::new(
+            gen.id.clone(),
+            gen.single_file()?,
+            device.clone(),
+        ));
         let stance: Box<dyn StanceModel> = match (method, &preset.classifier) {
             (StanceMethod::Classifier, Some(cls)) => {
                 let weights = cls.path(crate::stance::classifier::ARTIFACT_WEIGHTS)?;
@@ -223,10 +221,15 @@ impl Engine {
                 });
                 Box::new(TrainedClassifier::load_with(&base, dir, &device)?)
             }
-            (StanceMethod::Llm, _) => return Err(Error::InvalidInput(
-                "--stance-method llm is not available in this build; use classifier or prototype"
-                    .into(),
-            )),
+            (StanceMethod::Llm, _) => {
+                models.push(ModelInfo {
+                    role: "classifier".into(),
+                    id: format!("llm:{}", gen.id),
+                    architecture: "label-word scoring".into(),
+                    device: describe.clone(),
+                });
+                Box::new(LlmScorer::new(generator.clone()))
+            }
             _ => {
                 models.push(ModelInfo {
                     role: "classifier".into(),
@@ -237,7 +240,6 @@ impl Engine {
                 Box::new(PrototypeClassifier::new(encoder.clone()))
             }
         };
-        let gen = &preset.generator;
         models.push(ModelInfo {
             role: "generator".into(),
             id: gen.id.clone(),
@@ -251,14 +253,9 @@ impl Engine {
             .collect();
         Ok(Engine {
             config: config.clone(),
-            device,
             encoder,
             stance,
-            generator: LazyGenerator {
-                id: gen.id.clone(),
-                path: gen.single_file()?.to_path_buf(),
-                loaded: Mutex::new(None),
-            },
+            generator,
             models,
             model_names,
             warnings,
@@ -469,9 +466,8 @@ impl Engine {
         let summary = match req.summary_mode {
             SummaryMode::Extractive => summary::extractive(&input, embedder, &opts)?,
             SummaryMode::Abstractive => {
-                let mut guard = self.generator()?;
-                let gen = guard.as_mut().expect("generator() loads the model");
-                let mut chat = GeneratorChat(gen);
+                let mut gen = self.generator.lock()?;
+                let mut chat = GeneratorChat(&mut gen);
                 let out = summary::abstractive(&input, &mut chat, embedder, &opts)?;
                 warnings.extend(out.warnings);
                 out.summary
@@ -488,25 +484,6 @@ impl Engine {
             models: self.model_names.clone(),
             timings_ms: doc.timings,
         })
-    }
-
-    /// The generator, loading it on first use.
-    fn generator(&self) -> Result<std::sync::MutexGuard<'_, Option<Generator>>> {
-        let mut guard = self
-            .generator
-            .loaded
-            .lock()
-            .map_err(|_| Error::Inference("the generator panicked earlier".into()))?;
-        if guard.is_none() {
-            let t = Instant::now();
-            *guard = Some(Generator::load(&self.generator.path, &self.device)?);
-            tracing::info!(
-                model = %self.generator.id,
-                ms = t.elapsed().as_millis() as u64,
-                "generator loaded"
-            );
-        }
-        Ok(guard)
     }
 
     /// Only the summary (still finds speakers: the summary's stance line needs them).

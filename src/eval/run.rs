@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::speakers::{load_corpus, score_article, ArticleSpeakerEval, GoldArticle, SpeakerScores};
 use super::summary::{lead_n, score_summary, SummaryScores};
 use crate::engine::{AnalyzeRequest, Engine};
-use crate::report::{Report, SpeakerReport, StanceLabel};
+use crate::report::{Origin, Report, SpeakerReport, StanceLabel};
 use crate::text::{self, Speaker, Statement};
 use crate::Result;
 
@@ -115,7 +115,11 @@ pub struct ArticleEval {
     pub speakers: ArticleSpeakerEval,
     /// (gold name, gold label, predicted label or None when missed).
     pub stance: Vec<(String, StanceLabel, Option<StanceLabel>)>,
+    /// (right, scored) strength for this article; see [`EvalReport::strength`].
+    pub strength: (usize, usize),
     pub summary: SummaryScores,
+    /// The summary without its template (stance) line.
+    pub extracted: SummaryScores,
     pub lead3: SummaryScores,
     pub seconds: f64,
 }
@@ -134,6 +138,8 @@ pub struct EvalReport {
     /// (right, scored) strength among matched, correctly labelled favor/against speakers.
     pub strength: (usize, usize),
     pub summary: SummaryMeans,
+    /// The summary's source sentences alone (without the stance line).
+    pub extracted: SummaryMeans,
     pub lead3: SummaryMeans,
     pub seconds_per_article: f64,
 }
@@ -166,6 +172,7 @@ pub fn evaluate(engine: &Engine, dir: &Path) -> Result<EvalReport> {
 pub fn score(g: &GoldArticle, report: &Report, seconds: f64) -> ArticleEval {
     let predicted: Vec<Speaker> = report.speakers.iter().map(as_text_speaker).collect();
     let speakers = score_article(g, &predicted);
+    let mut strength = (0, 0);
     let stance = g
         .speakers
         .iter()
@@ -174,8 +181,19 @@ pub fn score(g: &GoldArticle, report: &Report, seconds: f64) -> ArticleEval {
             let pred = speakers
                 .matching
                 .predicted_for(gi)
-                .map(|p| report.speakers[p].stance.label);
-            (gs.name.clone(), gs.stance, pred)
+                .map(|p| &report.speakers[p].stance);
+            if let Some(p) = pred {
+                if p.label == gs.stance && gs.stance != StanceLabel::Neutral {
+                    let predicted = if p.score.abs() >= STRENGTH2_MIN_SCORE {
+                        2
+                    } else {
+                        1
+                    };
+                    strength.0 += usize::from(predicted == gs.strength);
+                    strength.1 += 1;
+                }
+            }
+            (gs.name.clone(), gs.stance, pred.map(|p| p.label))
         })
         .collect();
     let reference = [g.reference_summary.as_str()];
@@ -187,6 +205,14 @@ pub fn score(g: &GoldArticle, report: &Report, seconds: f64) -> ArticleEval {
         .map(|s| s.text.as_str())
         .collect();
     let summary = score_summary(&g.text, &reference, &g.key_facts, &ours);
+    let extracted: Vec<&str> = report
+        .summary
+        .sentences
+        .iter()
+        .filter(|s| s.origin != Origin::Template)
+        .map(|s| s.text.as_str())
+        .collect();
+    let extracted = score_summary(&g.text, &reference, &g.key_facts, &extracted);
     let sentences = text::analyze_text(&g.text).sentences;
     let lead = lead_n(&sentences, 3);
     let lead3 = score_summary(&g.text, &reference, &g.key_facts, &lead);
@@ -194,7 +220,9 @@ pub fn score(g: &GoldArticle, report: &Report, seconds: f64) -> ArticleEval {
         id: g.id.clone(),
         speakers,
         stance,
+        strength,
         summary,
+        extracted,
         lead3,
         seconds,
     }
@@ -215,6 +243,7 @@ fn aggregate(dir: &Path, articles: Vec<ArticleEval>) -> EvalReport {
     }
     let summaries: Vec<SummaryScores> = articles.iter().map(|a| a.summary.clone()).collect();
     let leads: Vec<SummaryScores> = articles.iter().map(|a| a.lead3.clone()).collect();
+    let extracted: Vec<SummaryScores> = articles.iter().map(|a| a.extracted.clone()).collect();
     let seconds = articles.iter().map(|a| a.seconds).sum::<f64>() / articles.len().max(1) as f64;
     EvalReport {
         corpus: dir.display().to_string(),
@@ -224,8 +253,11 @@ fn aggregate(dir: &Path, articles: Vec<ArticleEval>) -> EvalReport {
         speakers,
         stance_matched: matched,
         stance_end_to_end: e2e,
-        strength: (0, 0),
+        strength: articles
+            .iter()
+            .fold((0, 0), |(r, n), a| (r + a.strength.0, n + a.strength.1)),
         summary: SummaryMeans::from_scores(&summaries),
+        extracted: SummaryMeans::from_scores(&extracted),
         lead3: SummaryMeans::from_scores(&leads),
         seconds_per_article: seconds,
         articles,
@@ -295,6 +327,10 @@ pub fn render(r: &EvalReport) -> String {
         r.stance_end_to_end.macro_f1(),
         r.stance_end_to_end.total()
     ));
+    s.push_str(&format!(
+        "  strength:          {}/{} right among correctly labelled favor/against speakers\n",
+        r.strength.0, r.strength.1
+    ));
     s.push_str("  confusion (rows gold, cols predicted: favor against neutral none)\n");
     for (i, name) in ["favor", "against", "neutral"].iter().enumerate() {
         let c = r.stance_end_to_end.counts[i];
@@ -306,9 +342,13 @@ pub fn render(r: &EvalReport) -> String {
     s.push_str(
         "\nSummary              key-facts  ROUGE-1  ROUGE-2  ROUGE-Lsum  words  unsupported\n",
     );
-    for (name, m) in [("parley (extractive)", &r.summary), ("LEAD-3", &r.lead3)] {
+    for (name, m) in [
+        ("parley (extractive)", &r.summary),
+        ("  without stance line", &r.extracted),
+        ("LEAD-3", &r.lead3),
+    ] {
         s.push_str(&format!(
-            "  {name:<19} {:>8.3} {:>8.3} {:>8.3} {:>10.3} {:>6.1} {:>6} ({:.3})\n",
+            "  {name:<20}{:>8.3} {:>8.3} {:>8.3} {:>10.3} {:>6.1} {:>6} ({:.3})\n",
             m.key_fact_coverage,
             m.rouge1,
             m.rouge2,

@@ -9,7 +9,8 @@
 
 use std::fs::File;
 use std::io::{Cursor, Read, Seek};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use candle_core::quantized::gguf_file::{self, Value};
@@ -753,6 +754,74 @@ fn default_system_prompt(template: &str) -> Option<String> {
         rest = after;
     }
     None
+}
+
+/// A generator loaded on first use and shared by every part of the engine that needs it
+/// (the abstractive summary, the LLM stance scorer): one copy of the weights, one caller
+/// at a time (the KV cache is per call).
+pub struct SharedGenerator {
+    id: String,
+    path: PathBuf,
+    device: Device,
+    loaded: Mutex<Option<Generator>>,
+}
+
+/// Exclusive use of a loaded [`SharedGenerator`].
+pub struct GeneratorGuard<'a>(MutexGuard<'a, Option<Generator>>);
+
+impl std::ops::Deref for GeneratorGuard<'_> {
+    type Target = Generator;
+    fn deref(&self) -> &Generator {
+        self.0
+            .as_ref()
+            .expect("a guard is only made for a loaded generator")
+    }
+}
+
+impl std::ops::DerefMut for GeneratorGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Generator {
+        self.0
+            .as_mut()
+            .expect("a guard is only made for a loaded generator")
+    }
+}
+
+impl SharedGenerator {
+    /// Remember where the GGUF file is; nothing is read until [`lock`](Self::lock).
+    pub fn new(id: impl Into<String>, path: impl Into<PathBuf>, device: Device) -> Self {
+        SharedGenerator {
+            id: id.into(),
+            path: path.into(),
+            device,
+            loaded: Mutex::new(None),
+        }
+    }
+
+    /// The catalog id of the model.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The generator, loading it on first use; blocks while another caller has it.
+    ///
+    /// # Errors
+    /// What [`Generator::load`] returns; `Inference` when an earlier user panicked.
+    pub fn lock(&self) -> Result<GeneratorGuard<'_>> {
+        let mut guard = self
+            .loaded
+            .lock()
+            .map_err(|_| Error::Inference("the generator panicked earlier".into()))?;
+        if guard.is_none() {
+            let t = std::time::Instant::now();
+            *guard = Some(Generator::load(&self.path, &self.device)?);
+            tracing::info!(
+                model = %self.id,
+                ms = t.elapsed().as_millis() as u64,
+                "generator loaded"
+            );
+        }
+        Ok(GeneratorGuard(guard))
+    }
 }
 
 #[cfg(test)]

@@ -36,8 +36,11 @@ pub struct StatementEvidence {
 const DIRECT_WEIGHT: f32 = 1.5;
 /// Weight of a statement that names the target relative to one that does not.
 const MENTION_WEIGHT: f32 = 2.0;
-/// Factor on the weight of a neutral-leaning statement when the speaker also has a polar one.
+/// Factor on the weight of a neutral-leaning statement when the speaker also has a
+/// confident polar one.
 const NEUTRAL_ASIDE_WEIGHT: f32 = 0.5;
+/// Probability above which a favor/against statement counts as a clear position.
+const CONFIDENT_POLAR: f32 = 0.6;
 /// How much a fully hedged speaker's score shrinks toward zero.
 const HEDGE_SHRINK: f32 = 0.4;
 
@@ -56,9 +59,11 @@ pub fn aggregate(statements: &[StatementEvidence]) -> Stance {
             },
         };
     }
-    let any_polar = statements
-        .iter()
-        .any(|s| s.probs.argmax() != StanceLabel::Neutral);
+    // Only a confident polar statement makes the speaker's neutral statements asides.
+    let any_polar = statements.iter().any(|s| {
+        let p = normalised(s.probs);
+        p.argmax() != StanceLabel::Neutral && p.favor.max(p.against) >= CONFIDENT_POLAR
+    });
     let mut total = 0.0f32;
     let mut hedged = 0.0f32;
     let mut sum = Probabilities::default();

@@ -10,6 +10,8 @@
 //!   sequence-classification checkpoint trained elsewhere (stance or NLI labels).
 //! - [`prototype`]: [`PrototypeClassifier`], the zero-shot baseline (embedding similarity
 //!   to label prototype sentences), kept as a measured reference point.
+//! - [`llm`]: [`LlmScorer`], label words scored as continuations by the generator, with
+//!   contextual calibration (`--stance-method llm`; for larger hub generators).
 //! - [`aggregate`]: per-statement probabilities → one [`Stance`](crate::report::Stance)
 //!   per speaker, plus the hedge and target-mention cues it weighs.
 //! - [`data`]: the labelled statements, the validation split, the input encoding shared
@@ -19,11 +21,13 @@
 pub mod aggregate;
 pub mod classifier;
 pub mod data;
+pub mod llm;
 pub mod prototype;
 pub mod train;
 
 pub use aggregate::{aggregate, hedge_or_condition, mentions_target, StatementEvidence};
 pub use classifier::{SequenceClassifier, TrainedClassifier};
+pub use llm::LlmScorer;
 pub use prototype::PrototypeClassifier;
 
 /// One statement to classify.

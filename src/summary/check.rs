@@ -396,9 +396,8 @@ fn name_runs(toks: &[Tok], strict_initial: bool) -> Vec<NameRun> {
         let lower = t.text.to_lowercase();
         let sentence_initial_function_word =
             strict_initial && t.initial && FUNCTION_WORDS.contains(&lower.as_str());
-        let starts = is_capitalised(&t.text)
-            && !is_number_word(&lower)
-            && !sentence_initial_function_word;
+        let starts =
+            is_capitalised(&t.text) && !is_number_word(&lower) && !sentence_initial_function_word;
         if !starts {
             i += 1;
             continue;

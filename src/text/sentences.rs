@@ -128,6 +128,9 @@ pub(crate) fn split_sentences(
                     && can_start_sentence(chars, k, &is_open)
                     && !inside[j]
                     && !(c == '.' && j == i + 1 && abbreviation_blocks(chars, ps, i, k))
+                    && !(matches!(c, '!' | '?')
+                        && (i + 1..j).any(|x| is_close[x])
+                        && attribution_follows(chars, k, pe))
             };
             if boundary {
                 let (a, b) = doc.trim(start, j);
@@ -144,6 +147,42 @@ pub(crate) fn split_sentences(
         }
     }
     out
+}
+
+/// Whether the words from `k` read as the attribution of the quote just closed: a speech
+/// verb among the next four words, before any punctuation ("“Stop!” Ruiz posted on X",
+/// "“Why now?” asked the minister", "“Enough!” the union leader said").
+fn attribution_follows(chars: &[char], k: usize, end: usize) -> bool {
+    let is_cue = |w: &str| lexicon::speech_verb(w).is_some() || lexicon::is_weak_cue(w);
+    let mut words = 0;
+    let mut word = String::new();
+    let mut last_len = 0;
+    for &c in &chars[k..end] {
+        if c.is_alphanumeric() || c == '\'' || c == '\u{2019}' || c == '-' {
+            word.extend(c.to_lowercase());
+            continue;
+        }
+        if !word.is_empty() {
+            if is_cue(&word) {
+                return true;
+            }
+            words += 1;
+            last_len = word.chars().count();
+            word.clear();
+            if words == 4 {
+                return false;
+            }
+        }
+        // Only a title or initial's period ("Dr.", "J.") may sit inside the attribution.
+        if c == '.' && (1..=3).contains(&last_len) {
+            last_len = 0;
+            continue;
+        }
+        if !c.is_whitespace() {
+            return false;
+        }
+    }
+    !word.is_empty() && is_cue(&word)
 }
 
 fn can_start_sentence(chars: &[char], k: usize, is_open: &[bool]) -> bool {
@@ -246,6 +285,19 @@ mod tests {
             (
                 "It was \"long overdue.\" \"Our turn,\" she wrote.",
                 &["It was \"long overdue.\"", "\"Our turn,\" she wrote."],
+            ),
+            (
+                "\u{201c}Stop the shelling now!\u{201d} Dr. Ruiz posted on Telegram. \u{201c}Is \
+                 it over?\u{201d} The rain had stopped.",
+                &[
+                    "\"Stop the shelling now!\" Dr. Ruiz posted on Telegram.",
+                    "\"Is it over?\"",
+                    "The rain had stopped.",
+                ],
+            ),
+            (
+                "\"We tried. Enough!\" the union leader said. It rained.",
+                &["\"We tried. Enough!\" the union leader said.", "It rained."],
             ),
             (
                 "Gen. Ostrov left on Jan. 5 with St. Clair. Nobody knew.",
