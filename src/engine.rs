@@ -25,8 +25,8 @@ use crate::report::{
 };
 use crate::stance::classifier::BaseFiles;
 use crate::stance::{
-    aggregate, hedge_or_condition, mentions_target, LlmScorer, PrototypeClassifier, StanceInput,
-    StanceModel, StatementEvidence, TrainedClassifier,
+    aggregate, hedge_or_condition, mentions_target, LlmScorer, PrototypeClassifier,
+    SequenceClassifier, StanceInput, StanceModel, StatementEvidence, TrainedClassifier,
 };
 use crate::summary::{self, ChatModel, SummaryInput, SummaryOptions};
 use crate::text::{self, TextAnalysis};
@@ -219,7 +219,25 @@ impl Engine {
                     architecture: cls.entry.architecture.clone(),
                     device: describe.clone(),
                 });
-                Box::new(TrainedClassifier::load_with(&base, dir, &device)?)
+                match cls.entry.architecture.as_str() {
+                    // parley's own artifact: top layers + head over the preset's encoder.
+                    "bert-top-layers" => {
+                        Box::new(TrainedClassifier::load_with(&base, dir, &device)?)
+                    }
+                    // A whole sequence-classification checkpoint trained elsewhere
+                    // (stance or NLI labels), e.g. from the hub.
+                    "bert" | "bert-sequence-classification" => {
+                        Box::new(SequenceClassifier::load(dir, &device)?)
+                    }
+                    other => {
+                        return Err(Error::ModelUnavailable(format!(
+                            "classifier {} has architecture {other:?}; parley loads \
+                             \"bert-top-layers\" (its own artifact) and \"bert\" \
+                             sequence-classification checkpoints",
+                            cls.id
+                        )))
+                    }
+                }
             }
             (StanceMethod::Llm, _) => {
                 models.push(ModelInfo {

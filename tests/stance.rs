@@ -378,7 +378,7 @@ fn hub_stance_checkpoint_and_bad_labels() {
     let e = SequenceClassifier::load(d.path(), &Device::Cpu)
         .err()
         .expect("generic labels must be refused");
-    assert!(e.to_string().contains("LABEL_0"), "{e}");
+    assert!(e.to_string().contains("LABEL_"), "{e}");
 
     let d = tempfile::tempdir().expect("tempdir");
     write_checkpoint(
@@ -390,4 +390,181 @@ fn hub_stance_checkpoint_and_bad_labels() {
         .err()
         .expect("two labels must be refused");
     assert!(e.to_string().contains("id2label"), "{e}");
+}
+
+/// `parley train stance` in miniature: a few dozen statements, one epoch over the top layer.
+/// Training is deterministic for a seed (two runs write byte-identical weights), the artifact
+/// loads over the base and classifies, and a different seed gives different weights.
+#[test]
+fn training_is_deterministic_and_its_artifact_loads() {
+    use parley::stance::classifier::BaseFiles;
+    use parley::stance::train::{train, TrainConfig};
+
+    let data = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/stance/conflict.jsonl"),
+    )
+    .unwrap()
+    .lines()
+    .take(60)
+    .map(str::to_string)
+    .collect();
+    write(&data.path().join("part.jsonl"), &(lines.join("\n") + "\n"));
+
+    let run = |seed: u64| {
+        let out = tempfile::tempdir().unwrap();
+        let cfg = TrainConfig {
+            out_dir: Some(out.path().to_path_buf()),
+            seed,
+            epochs: 1,
+            layers: 1,
+            batch_size: 16,
+            ..TrainConfig::new(data.path(), BaseFiles::in_dir(&base_dir()))
+        };
+        let report = train(&cfg).expect("train");
+        assert_eq!(report.epochs.len(), 1);
+        assert_eq!(report.train_examples + report.validation_examples, 60);
+        let weights = std::fs::read(out.path().join(ARTIFACT_WEIGHTS)).unwrap();
+        (out, report, weights)
+    };
+    let (out, report, a) = run(7);
+    let (_, _, b) = run(7);
+    assert!(a == b, "the same seed gave different weights");
+    let (_, _, c) = run(8);
+    assert!(a != c, "a different seed gave the same weights");
+    let digests: Vec<&str> = report.artifact.iter().map(|f| f.sha256.as_str()).collect();
+    assert_eq!(digests.len(), 2, "{:?}", report.artifact);
+
+    let clf = TrainedClassifier::load(&base_dir(), out.path()).expect("load the trained artifact");
+    let p = clf
+        .classify(&[input(
+            "the truce",
+            "Ana Ruiz",
+            "Ana Ruiz said she supported the truce.",
+        )])
+        .expect("classify");
+    let sum = p[0].favor + p[0].against + p[0].neutral;
+    assert!((sum - 1.0).abs() < 1e-4, "{:?}", p[0]);
+}
+
+/// Build a tiny random checkpoint of another architecture with candle's own loader (so the
+/// tensor names are the ones the loader asks for), then zero the head's weights and set its
+/// bias, so the output distribution is known exactly whatever the random body computes.
+fn write_tiny_checkpoint(
+    dir: &Path,
+    config: serde_json::Value,
+    head: (&str, &str),
+    bias: &[f32],
+    build: impl Fn(candle_nn::VarBuilder) -> candle_core::Result<()>,
+) {
+    let varmap = candle_nn::VarMap::new();
+    let vb = candle_nn::VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
+    build(vb).expect("build the tiny model");
+    {
+        let data = varmap.data().lock().unwrap();
+        let w = data.get(head.0).expect("head weight");
+        w.set(&w.as_tensor().zeros_like().unwrap()).unwrap();
+        data.get(head.1)
+            .expect("head bias")
+            .set(&Tensor::new(bias, &Device::Cpu).unwrap())
+            .unwrap();
+    }
+    varmap.save(dir.join("model.safetensors")).expect("save");
+    write(&dir.join("config.json"), &config.to_string());
+    std::fs::copy(
+        base_dir().join("tokenizer.json"),
+        dir.join("tokenizer.json"),
+    )
+    .expect("copy tokenizer");
+}
+
+/// DeBERTa-v2/v3 and RoBERTa checkpoints (the architectures of the hub's strong NLI models)
+/// load through the same trait and their labels map like BERT's.
+#[test]
+fn deberta_and_roberta_checkpoints_load() {
+    use candle_transformers::models::{debertav2, xlm_roberta};
+    let labels = serde_json::json!({"0": "entailment", "1": "neutral", "2": "contradiction"});
+    let ln2 = 2f32.ln();
+
+    let d = tempfile::tempdir().unwrap();
+    let cfg = serde_json::json!({
+        "model_type": "deberta-v2", "vocab_size": 30522, "hidden_size": 32,
+        "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64,
+        "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
+        "max_position_embeddings": 512, "type_vocab_size": 0, "initializer_range": 0.02,
+        "layer_norm_eps": 1e-7, "relative_attention": true, "max_relative_positions": -1,
+        "pad_token_id": 0, "position_biased_input": false, "pos_att_type": ["p2c", "c2p"],
+        "position_buckets": 256, "share_att_key": true, "norm_rel_ebd": "layer_norm",
+        "id2label": labels,
+    });
+    // The loader fills the pooler fields transformers defaults (left out of `cfg` on purpose).
+    let mut full = cfg.clone();
+    full["pooler_hidden_size"] = 32.into();
+    full["pooler_hidden_act"] = "gelu".into();
+    full["pooler_dropout"] = 0.0.into();
+    let parsed: debertav2::Config = serde_json::from_value(full).unwrap();
+    write_tiny_checkpoint(
+        d.path(),
+        cfg,
+        ("classifier.weight", "classifier.bias"),
+        &[ln2, 0.0, 0.0],
+        |vb| debertav2::DebertaV2SeqClassificationModel::load(vb, &parsed, None).map(|_| ()),
+    );
+    let clf = SequenceClassifier::load(d.path(), &Device::Cpu).expect("load DeBERTa-v2");
+    assert_eq!(clf.scheme(), LabelScheme::Nli);
+    let p = clf
+        .classify(&[
+            input("the toll", "Ana Ruiz", "We back the toll."),
+            input(
+                "the toll",
+                "Ana Ruiz",
+                "A longer statement about the toll and the bridge.",
+            ),
+        ])
+        .expect("classify");
+    for p in &p {
+        assert!(
+            (p.favor - 0.5).abs() < 1e-5 && (p.neutral - 0.25).abs() < 1e-5,
+            "{p:?}"
+        );
+    }
+
+    let d = tempfile::tempdir().unwrap();
+    let cfg = serde_json::json!({
+        "model_type": "roberta", "vocab_size": 30522, "hidden_size": 32,
+        "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64,
+        "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
+        "max_position_embeddings": 514, "type_vocab_size": 1, "layer_norm_eps": 1e-5,
+        "id2label": labels,
+    });
+    let mut full = cfg.clone();
+    full["position_embedding_type"] = "absolute".into();
+    full["pad_token_id"] = 1.into();
+    let parsed: xlm_roberta::Config = serde_json::from_value(full).unwrap();
+    write_tiny_checkpoint(
+        d.path(),
+        cfg,
+        ("classifier.out_proj.weight", "classifier.out_proj.bias"),
+        &[0.0, 0.0, ln2],
+        |vb| xlm_roberta::XLMRobertaForSequenceClassification::new(3, &parsed, vb).map(|_| ()),
+    );
+    let clf = SequenceClassifier::load(d.path(), &Device::Cpu).expect("load RoBERTa");
+    let p = clf
+        .classify(&[input("the toll", "Ana Ruiz", "We oppose the toll.")])
+        .expect("classify")[0];
+    assert!(
+        (p.against - 0.5).abs() < 1e-5 && (p.favor - 0.25).abs() < 1e-5,
+        "{p:?}"
+    );
+
+    // Another architecture is refused by name.
+    let d = tempfile::tempdir().unwrap();
+    write(
+        &d.path().join("config.json"),
+        &serde_json::json!({"model_type": "gpt2", "id2label": labels}).to_string(),
+    );
+    let e = SequenceClassifier::load(d.path(), &Device::Cpu)
+        .err()
+        .expect("gpt2 refused");
+    assert!(e.to_string().contains("gpt2"), "{e}");
 }

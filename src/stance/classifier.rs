@@ -4,8 +4,9 @@
 //!   tokenizer.json, model.safetensors) with the fine-tuned top layers and linear head of a
 //!   stance artifact (`models/stance/`: `config.json` + f16 `model.safetensors`) laid over
 //!   it. Input: the cross-encoder pair of [`InputFormat`], mean pooling, three logits.
-//! - [`SequenceClassifier`]: a BERT `*ForSequenceClassification` checkpoint trained
-//!   elsewhere (config.json with `id2label`, tokenizer.json, model.safetensors), with
+//! - [`SequenceClassifier`]: a `*ForSequenceClassification` checkpoint trained elsewhere
+//!   (BERT, DeBERTa-v2/v3, RoBERTa, XLM-RoBERTa: config.json with `id2label`,
+//!   tokenizer.json, model.safetensors), with
 //!   stance labels (favor/against/neutral and synonyms) or NLI labels
 //!   (entailment/contradiction/neutral, read as favor/against/neutral of the hypothesis
 //!   "{speaker} supports {target}.").
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use candle_core::{DType, Device, Module, Tensor, D};
 use candle_nn::{Linear, VarBuilder};
 use candle_transformers::models::bert::{BertModel, Config as BertConfig};
+use candle_transformers::models::{debertav2, xlm_roberta};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
@@ -471,17 +473,56 @@ pub enum LabelScheme {
     Nli,
 }
 
-/// A BERT sequence-classification checkpoint trained elsewhere.
+/// The network under a checkpoint's classification head.
+enum Backbone {
+    /// BERT: `[CLS]` state through the tanh pooler, then the linear head.
+    Bert {
+        bert: BertModel,
+        pooler: Linear,
+        classifier: Linear,
+    },
+    /// DeBERTa-v2/v3 (`model_type` "deberta-v2"), e.g. the hub's DeBERTa-v3 NLI models.
+    DebertaV2(debertav2::DebertaV2SeqClassificationModel),
+    /// RoBERTa and XLM-RoBERTa (`roberta.*` tensors), e.g. roberta-large-mnli.
+    Roberta(xlm_roberta::XLMRobertaForSequenceClassification),
+}
+
+impl Backbone {
+    fn logits(&self, ids: &Tensor, types: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
+        match self {
+            Backbone::Bert {
+                bert,
+                pooler,
+                classifier,
+            } => {
+                let h = bert.forward(ids, types, Some(mask))?;
+                let cls = h.narrow(1, 0, 1)?.squeeze(1)?;
+                let pooled = pooler.forward(&cls)?.tanh()?;
+                classifier.forward(&pooled)
+            }
+            Backbone::DebertaV2(m) => m.forward(ids, Some(types.clone()), Some(mask.clone())),
+            Backbone::Roberta(m) => m.forward(ids, mask, &types.zeros_like()?),
+        }
+    }
+}
+
+/// A sequence-classification checkpoint trained elsewhere (BERT, DeBERTa-v2/v3, RoBERTa or
+/// XLM-RoBERTa), with stance or NLI labels.
 pub struct SequenceClassifier {
     tokenizer: Tokenizer,
-    bert: BertModel,
-    pooler: Linear,
-    classifier: Linear,
+    backbone: Backbone,
     /// For each output of the classifier, the stance label it stands for.
     outputs: Vec<StanceLabel>,
     scheme: LabelScheme,
     name: String,
     device: Device,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum ModelKind {
+    Bert,
+    DebertaV2,
+    Roberta,
 }
 
 #[derive(Deserialize)]
@@ -519,30 +560,34 @@ fn read_label(name: &str) -> Option<(StanceLabel, LabelScheme)> {
 }
 
 impl SequenceClassifier {
-    /// Load a checkpoint directory with `config.json` (BERT, with `id2label`),
-    /// `tokenizer.json` and `model.safetensors` (keys `bert.*` or bare, plus
-    /// `bert.pooler.dense.*` / `pooler.dense.*` and `classifier.*`).
+    /// Load a checkpoint directory with `config.json` (with `id2label`), `tokenizer.json`
+    /// and `model.safetensors`. By `model_type`: "bert" (keys `bert.*` or bare, plus
+    /// `bert.pooler.dense.*` / `pooler.dense.*` and `classifier.*`), "deberta-v2"
+    /// (`deberta.*`, `pooler.dense.*`, `classifier.*`), "roberta" / "xlm-roberta"
+    /// (`roberta.*`, `classifier.dense.*`, `classifier.out_proj.*`).
     ///
     /// # Errors
-    /// `ModelUnavailable` when a file is missing, the model type is not BERT, a label name
-    /// cannot be read as a stance or NLI label (or the labels mix the two schemes or miss a
-    /// class), or a tensor is missing or misshapen.
+    /// `ModelUnavailable` when a file is missing, the model type is another one, a label
+    /// name cannot be read as a stance or NLI label (or the labels mix the two schemes or
+    /// miss a class), or a tensor is missing or misshapen.
     pub fn load(dir: &Path, device: &Device) -> Result<Self> {
         let cfg_path = dir.join("config.json");
         let text = std::fs::read_to_string(&cfg_path)
             .map_err(|e| model_err(format!("checkpoint config {}: {e}", cfg_path.display())))?;
         let hub: HubConfig = serde_json::from_str(&text)
             .map_err(|e| model_err(format!("checkpoint config {}: {e}", cfg_path.display())))?;
-        match hub.model_type.as_deref() {
-            Some("bert") | None => {}
+        let kind = match hub.model_type.as_deref() {
+            Some("bert") | None => ModelKind::Bert,
+            Some("deberta-v2") => ModelKind::DebertaV2,
+            Some("roberta") | Some("xlm-roberta") => ModelKind::Roberta,
             Some(other) => {
                 return Err(model_err(format!(
-                    "checkpoint {} is a {other:?} model; only BERT-architecture checkpoints load",
+                    "checkpoint {} is a {other:?} model; parley loads bert, deberta-v2, roberta \
+                     and xlm-roberta sequence-classification checkpoints",
                     dir.display()
                 )))
             }
-        }
-        let bert_cfg = read_bert_config(&cfg_path)?;
+        };
         let n = hub.id2label.len();
         if n < 3 {
             return Err(model_err(format!(
@@ -590,18 +635,66 @@ impl SequenceClassifier {
         // we read, not memory safety of this process beyond what any mmap reader accepts.
         let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&weights], DType::F32, device) }
             .map_err(|e| model_err(format!("{}: {e}", weights.display())))?;
-        let root = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
-            vb.pp("bert")
-        } else {
-            vb.clone()
+        let backbone = match kind {
+            ModelKind::Bert => {
+                let bert_cfg = read_bert_config(&cfg_path)?;
+                let root = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
+                    vb.pp("bert")
+                } else {
+                    vb.clone()
+                };
+                let bert = BertModel::load(root.clone(), &bert_cfg)
+                    .map_err(|e| model_err(format!("checkpoint encoder: {e}")))?;
+                let h = bert_cfg.hidden_size;
+                let pooler = candle_nn::linear(h, h, root.pp("pooler").pp("dense"))
+                    .map_err(|e| model_err(format!("checkpoint pooler: {e}")))?;
+                let classifier = candle_nn::linear(h, n, vb.pp("classifier"))
+                    .map_err(|e| model_err(format!("checkpoint classifier head: {e}")))?;
+                Backbone::Bert {
+                    bert,
+                    pooler,
+                    classifier,
+                }
+            }
+            ModelKind::DebertaV2 => {
+                // transformers defaults the pooler to the hidden size and GELU.
+                let mut v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                    model_err(format!("checkpoint config {}: {e}", cfg_path.display()))
+                })?;
+                if let Some(o) = v.as_object_mut() {
+                    let hidden = o.get("hidden_size").cloned().unwrap_or_default();
+                    o.entry("pooler_hidden_size").or_insert(hidden);
+                    o.entry("pooler_hidden_act")
+                        .or_insert_with(|| "gelu".into());
+                    o.entry("pooler_dropout").or_insert_with(|| 0.0.into());
+                }
+                let cfg: debertav2::Config = serde_json::from_value(v).map_err(|e| {
+                    model_err(format!("DeBERTa-v2 config {}: {e}", cfg_path.display()))
+                })?;
+                // The head's size comes from the config's own id2label (read above).
+                let m = debertav2::DebertaV2SeqClassificationModel::load(vb.clone(), &cfg, None)
+                    .map_err(|e| model_err(format!("DeBERTa-v2 checkpoint: {e}")))?;
+                Backbone::DebertaV2(m)
+            }
+            ModelKind::Roberta => {
+                // Older RoBERTa configs leave out fields the loader needs; fill the defaults
+                // transformers uses.
+                let mut v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                    model_err(format!("checkpoint config {}: {e}", cfg_path.display()))
+                })?;
+                if let Some(o) = v.as_object_mut() {
+                    o.entry("position_embedding_type")
+                        .or_insert_with(|| "absolute".into());
+                    o.entry("pad_token_id").or_insert_with(|| 1.into());
+                }
+                let cfg: xlm_roberta::Config = serde_json::from_value(v).map_err(|e| {
+                    model_err(format!("RoBERTa config {}: {e}", cfg_path.display()))
+                })?;
+                let m = xlm_roberta::XLMRobertaForSequenceClassification::new(n, &cfg, vb.clone())
+                    .map_err(|e| model_err(format!("RoBERTa checkpoint: {e}")))?;
+                Backbone::Roberta(m)
+            }
         };
-        let bert = BertModel::load(root.clone(), &bert_cfg)
-            .map_err(|e| model_err(format!("checkpoint encoder: {e}")))?;
-        let h = bert_cfg.hidden_size;
-        let pooler = candle_nn::linear(h, h, root.pp("pooler").pp("dense"))
-            .map_err(|e| model_err(format!("checkpoint pooler: {e}")))?;
-        let classifier = candle_nn::linear(h, n, vb.pp("classifier"))
-            .map_err(|e| model_err(format!("checkpoint classifier head: {e}")))?;
         let max_tokens = hub.max_position_embeddings.unwrap_or(512).min(512);
         let tokenizer = load_tokenizer(&dir.join("tokenizer.json"), max_tokens)?;
         let name = dir
@@ -610,9 +703,7 @@ impl SequenceClassifier {
             .unwrap_or_else(|| "sequence-classifier".into());
         Ok(SequenceClassifier {
             tokenizer,
-            bert,
-            pooler,
-            classifier,
+            backbone,
             outputs,
             scheme,
             name,
@@ -650,10 +741,7 @@ impl StanceModel for SequenceClassifier {
             .collect();
         let encs = encode_pairs(&self.tokenizer, &pairs)?;
         run_batched(&encs, &self.device, &self.outputs, |ids, types, mask| {
-            let h = self.bert.forward(ids, types, Some(mask))?;
-            let cls = h.narrow(1, 0, 1)?.squeeze(1)?;
-            let pooled = self.pooler.forward(&cls)?.tanh()?;
-            Ok(self.classifier.forward(&pooled)?)
+            Ok(self.backbone.logits(ids, types, mask)?)
         })
     }
 
