@@ -20,7 +20,7 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::catalog::{Catalog, Format, ModelEntry, ModelFile, Role};
+use super::catalog::{Catalog, Format, ModelEntry, ModelFile, Role, Source};
 use super::source::{self, byte_bar, FetchOptions, FileSink};
 use crate::{Error, Result};
 
@@ -371,6 +371,13 @@ impl ModelStore {
                 }
                 Cached::Bad(e) if mode == Mode::Pull => {
                     tracing::warn!("{e}; fetching it again");
+                    need.push(f);
+                }
+                // A model shipped in the repository (a local source, e.g. the stance
+                // classifier) changes with the repository: a cached copy that no longer
+                // matches the catalog is stale, not corrupt, and costs nothing to refresh.
+                Cached::Bad(e) if matches!(model.sources.first(), Some(Source::Local(_))) => {
+                    tracing::info!("{e}; copying it again from its local source");
                     need.push(f);
                 }
                 Cached::Bad(e) => return Err(e),
