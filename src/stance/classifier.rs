@@ -477,14 +477,14 @@ pub enum LabelScheme {
 enum Backbone {
     /// BERT: `[CLS]` state through the tanh pooler, then the linear head.
     Bert {
-        bert: BertModel,
+        bert: Box<BertModel>,
         pooler: Linear,
         classifier: Linear,
     },
     /// DeBERTa-v2/v3 (`model_type` "deberta-v2"), e.g. the hub's DeBERTa-v3 NLI models.
-    DebertaV2(debertav2::DebertaV2SeqClassificationModel),
+    DebertaV2(Box<debertav2::DebertaV2SeqClassificationModel>),
     /// RoBERTa and XLM-RoBERTa (`roberta.*` tensors), e.g. roberta-large-mnli.
-    Roberta(xlm_roberta::XLMRobertaForSequenceClassification),
+    Roberta(Box<xlm_roberta::XLMRobertaForSequenceClassification>),
 }
 
 impl Backbone {
@@ -651,7 +651,7 @@ impl SequenceClassifier {
                 let classifier = candle_nn::linear(h, n, vb.pp("classifier"))
                     .map_err(|e| model_err(format!("checkpoint classifier head: {e}")))?;
                 Backbone::Bert {
-                    bert,
+                    bert: Box::new(bert),
                     pooler,
                     classifier,
                 }
@@ -674,7 +674,7 @@ impl SequenceClassifier {
                 // The head's size comes from the config's own id2label (read above).
                 let m = debertav2::DebertaV2SeqClassificationModel::load(vb.clone(), &cfg, None)
                     .map_err(|e| model_err(format!("DeBERTa-v2 checkpoint: {e}")))?;
-                Backbone::DebertaV2(m)
+                Backbone::DebertaV2(Box::new(m))
             }
             ModelKind::Roberta => {
                 // Older RoBERTa configs leave out fields the loader needs; fill the defaults
@@ -692,7 +692,7 @@ impl SequenceClassifier {
                 })?;
                 let m = xlm_roberta::XLMRobertaForSequenceClassification::new(n, &cfg, vb.clone())
                     .map_err(|e| model_err(format!("RoBERTa checkpoint: {e}")))?;
-                Backbone::Roberta(m)
+                Backbone::Roberta(Box::new(m))
             }
         };
         let max_tokens = hub.max_position_embeddings.unwrap_or(512).min(512);

@@ -13,7 +13,7 @@
 //! small models obtainable here; it exists for larger generators (hub presets) and is
 //! never the default.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use super::{StanceInput, StanceModel};
 use crate::model::generator::{Generator, SharedGenerator};
@@ -37,7 +37,7 @@ pub struct LlmScorer {
     generator: Arc<SharedGenerator>,
     name: String,
     /// Mean probabilities on content-free inputs, per target (computed on first use).
-    calibration: OnceLock<std::sync::Mutex<Vec<(String, [f32; 3])>>>,
+    calibration: Mutex<Vec<(String, [f32; 3])>>,
 }
 
 impl LlmScorer {
@@ -46,14 +46,12 @@ impl LlmScorer {
         LlmScorer {
             name: format!("llm:{}", generator.id()),
             generator,
-            calibration: OnceLock::new(),
+            calibration: Mutex::new(Vec::new()),
         }
     }
 
     fn calibration(&self, gen: &mut Generator, target: &str) -> Result<[f32; 3]> {
-        let cache = self
-            .calibration
-            .get_or_init(|| std::sync::Mutex::new(Vec::new()));
+        let cache = &self.calibration;
         if let Some((_, c)) = cache
             .lock()
             .ok()
