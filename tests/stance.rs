@@ -130,7 +130,12 @@ fn trained_classifier_gets_clear_cut_statements_right() {
     // model reads this one as neutral (a known weakness, listed in models/stance/TRAINING.md);
     // what the product relies on is that it is never read as opposition and scores below
     // the unconditional endorsement.
-    assert_ne!(p[1].argmax(), StanceLabel::Against, "conditional: {:?}", p[1]);
+    assert_ne!(
+        p[1].argmax(),
+        StanceLabel::Against,
+        "conditional: {:?}",
+        p[1]
+    );
     assert!(p[1].favor > p[1].against, "conditional: {:?}", p[1]);
     let score = |p: &parley::report::Probabilities| p.favor - p.against;
     assert!(
