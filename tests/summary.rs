@@ -427,7 +427,22 @@ fn stance_line_from_speakers() {
     let text = stance_line(&many, "the merger").unwrap().text;
     assert_eq!(
         text,
-        "Person 0, Person 1, Person 2 and Person 3 favour the merger; another speaker favours it; others are neutral."
+        "Person 0, Person 1, Person 2, Person 3 and another speaker favour the merger; others are neutral."
+    );
+
+    // Unnamed speakers who share a named group's position join its clause.
+    let mixed = vec![
+        speaker("Oren Vasko", StanceLabel::Favor, 0.3, None),
+        speaker("Talia Brecht", StanceLabel::Neutral, 0.0, None),
+        speaker("Mira Holt", StanceLabel::Neutral, 0.0, None),
+        speaker("Ivo Bran", StanceLabel::Neutral, 0.0, None),
+        speaker("Lena Sorel", StanceLabel::Neutral, 0.0, None),
+        speaker("Jon Pike", StanceLabel::Neutral, 0.0, None),
+    ];
+    assert_eq!(
+        stance_line(&mixed, "a ceasefire").unwrap().text,
+        "Oren Vasko backs a ceasefire conditionally; Talia Brecht, Mira Holt, Ivo Bran and others \
+         are neutral."
     );
 
     let neutral = vec![speaker("Ingrid Solvang", StanceLabel::Neutral, 0.0, None)];

@@ -123,14 +123,6 @@ pub fn stance_line(speakers: &[SpeakerReport], target: &str) -> Option<SummarySe
             target.to_string()
         }
     };
-    for (p, names) in &groups {
-        let obj = object(*p);
-        clauses.push(format!(
-            "{} {}",
-            join_names(names),
-            p.predicate(names.len() > 1, &obj)
-        ));
-    }
     // Count the unnamed by position.
     let mut counts: Vec<(Position, usize)> = Vec::new();
     for &i in rest {
@@ -141,10 +133,25 @@ pub fn stance_line(speakers: &[SpeakerReport], target: &str) -> Option<SummarySe
         }
     }
     counts.sort();
+    let unnamed = |n: usize| if n == 1 { "another speaker" } else { "others" };
+    for (p, names) in &groups {
+        let obj = object(*p);
+        // The unnamed who share this position join its clause ("A, B and others are
+        // neutral"), so no position is said twice.
+        let mut subject: Vec<&str> = names.clone();
+        if let Some(k) = counts.iter().position(|(q, _)| q == p) {
+            let (_, n) = counts.remove(k);
+            subject.push(unnamed(n));
+        }
+        clauses.push(format!(
+            "{} {}",
+            join_names(&subject),
+            p.predicate(subject.len() > 1, &obj)
+        ));
+    }
     for (p, n) in counts {
         let obj = object(p);
-        let subject = if n == 1 { "another speaker" } else { "others" };
-        clauses.push(format!("{subject} {}", p.predicate(n > 1, &obj)));
+        clauses.push(format!("{} {}", unnamed(n), p.predicate(n > 1, &obj)));
     }
     let text = format!("{}.", capitalise_first(&clauses.join("; ")));
 
