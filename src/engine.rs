@@ -225,15 +225,20 @@ impl Engine {
                         Box::new(TrainedClassifier::load_with(&base, dir, &device)?)
                     }
                     // A whole sequence-classification checkpoint trained elsewhere
-                    // (stance or NLI labels), e.g. from the hub.
-                    "bert" | "bert-sequence-classification" => {
+                    // (stance or NLI labels), e.g. from the hub; its config.json says
+                    // which network it is.
+                    "bert"
+                    | "deberta-v2"
+                    | "roberta"
+                    | "xlm-roberta"
+                    | "sequence-classification" => {
                         Box::new(SequenceClassifier::load(dir, &device)?)
                     }
                     other => {
                         return Err(Error::ModelUnavailable(format!(
                             "classifier {} has architecture {other:?}; parley loads \
-                             \"bert-top-layers\" (its own artifact) and \"bert\" \
-                             sequence-classification checkpoints",
+                             \"bert-top-layers\" (its own artifact) and sequence-classification \
+                             checkpoints (\"bert\", \"deberta-v2\", \"roberta\", \"xlm-roberta\")",
                             cls.id
                         )))
                     }
