@@ -39,6 +39,43 @@ const W_REDUNDANCY: f32 = 0.6;
 /// remaining budget (keeps out fragments such as a one-word quote sentence).
 const MIN_VALUE: f32 = 0.2;
 
+/// Penalty for a sentence that only reports a refusal to speak ("X declined to comment"):
+/// it carries no fact a reader needs in a short summary.
+const W_NO_COMMENT: f32 = 0.5;
+
+/// Penalty for a sentence (other than the first) that opens with a personal pronoun: lifted
+/// out of its paragraph, "She said ..." may point at the wrong person.
+const W_PRONOUN: f32 = 0.3;
+
+/// Whether the sentence's first word is a personal pronoun ("He", "She", "They", ...).
+fn opens_with_pronoun(text: &str) -> bool {
+    let first: String = text
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    matches!(
+        first.as_str(),
+        "He" | "She" | "They" | "His" | "Her" | "Their" | "Him" | "Them"
+    )
+}
+
+/// Whether a sentence reports that someone would not speak.
+fn is_no_comment(text: &str) -> bool {
+    const PHRASES: [&str; 8] = [
+        "declined to comment",
+        "declined to be interviewed",
+        "did not respond",
+        "did not immediately respond",
+        "could not be reached",
+        "would not comment",
+        "refused to comment",
+        "no comment",
+    ];
+    let t = text.to_lowercase();
+    PHRASES.iter().any(|p| t.contains(p))
+}
+
 /// Per-sentence features, kept for inspection and tests.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
@@ -84,6 +121,12 @@ pub fn score_sentences(
             }
             if s.paragraph == last_paragraph && last_paragraph > 0 {
                 base += W_CLOSING;
+            }
+            if is_no_comment(&s.text) {
+                base -= W_NO_COMMENT;
+            }
+            if i > 0 && opens_with_pronoun(&s.text) {
+                base -= W_PRONOUN;
             }
             Scored {
                 index: i,
@@ -190,6 +233,28 @@ fn quote_share(span: crate::report::Span, quoted: &[crate::report::Span]) -> f32
 mod tests {
     use super::*;
     use crate::report::Span;
+
+    #[test]
+    fn pronoun_openings_are_recognised() {
+        assert!(opens_with_pronoun("She said the talks would resume."));
+        assert!(opens_with_pronoun("His office said the ferry would run."));
+        assert!(!opens_with_pronoun("\"We are ready,\" he said."));
+        assert!(!opens_with_pronoun("Shepherds said the road was closed."));
+        assert!(!opens_with_pronoun("The mayor said so."));
+    }
+
+    #[test]
+    fn no_comment_sentences_are_recognised() {
+        assert!(is_no_comment(
+            "The harbourmaster, Ada Lund, declined to comment."
+        ));
+        assert!(is_no_comment(
+            "The ministry did not respond to requests for comment."
+        ));
+        assert!(!is_no_comment(
+            "The ministry said the ferry would run on Monday."
+        ));
+    }
 
     #[test]
     fn quote_share_counts_overlap() {
