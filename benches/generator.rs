@@ -8,20 +8,12 @@ mod common;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use parley::bench::workload;
+use parley::bench::{argmax, workload};
 use parley::model::generator::Generator;
 
 const PROMPT: usize = 128;
 /// Decode steps before the cache is rebuilt, so every timed step sees 128–192 positions.
 const WINDOW: usize = 64;
-
-fn argmax(v: &[f32]) -> u32 {
-    v.iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(i, _)| i as u32)
-        .unwrap_or(0)
-}
 
 fn generator(c: &mut Criterion) {
     let (dev, label) = common::device();

@@ -13,7 +13,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::engine::{AnalyzeRequest, Engine, EngineConfig, StanceMethod, DEFAULT_TARGET};
 use crate::model::catalog::Catalog;
 use crate::model::device;
-use crate::model::store::ModelStore;
 use crate::report::{Report, StanceLabel, SummaryMode};
 use crate::stance::classifier::BaseFiles;
 use crate::{Error, Result};
@@ -410,21 +409,9 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
     out.trim_end_matches('\n').to_string()
 }
 
-fn model_store(global: &GlobalArgs) -> Result<ModelStore> {
-    let home = match &global.home {
-        Some(h) => h.clone(),
-        None => ModelStore::default_home()?,
-    };
-    Ok(ModelStore {
-        home,
-        offline: global.offline,
-        model_dir: global.model_dir.clone(),
-    })
-}
-
 fn models(global: &GlobalArgs, cmd: ModelsCommand) -> Result<ExitCode> {
     let catalog = Catalog::load(None)?;
-    let store = model_store(global)?;
+    let store = global.engine_config().model_store()?;
     let progress = std::io::stderr().is_terminal() && !global.quiet;
     let mut out = String::new();
     match cmd {
@@ -557,26 +544,8 @@ fn eval(global: &GlobalArgs, args: EvalArgs) -> Result<ExitCode> {
 fn train_stance(global: &GlobalArgs, args: TrainStanceCliArgs) -> Result<ExitCode> {
     device::set_threads(global.threads)?;
     let base = match &args.train.base {
-        Some(dir) => BaseFiles::in_dir(dir),
-        None => {
-            let config = global.engine_config();
-            let catalog = Catalog::load(None)?;
-            let store = ModelStore {
-                home: match &config.home {
-                    Some(h) => h.clone(),
-                    None => ModelStore::default_home()?,
-                },
-                offline: config.offline,
-                model_dir: config.model_dir.clone(),
-            };
-            let preset = store.ensure_preset(&catalog, &config.preset, config.progress)?;
-            let enc = &preset.encoder;
-            BaseFiles {
-                config: enc.path("config.json")?.to_path_buf(),
-                tokenizer: enc.path("tokenizer.json")?.to_path_buf(),
-                weights: enc.path("model.safetensors")?.to_path_buf(),
-            }
-        }
+        Some(dir) => BaseFiles::from_dir(dir),
+        None => BaseFiles::of(&crate::engine::resolve_preset(&global.engine_config())?.encoder)?,
     };
     let report = crate::stance::train::train(&args.train.to_config(base))?;
     let mut out = format!("validation:\n{}\n", report.validation);

@@ -18,12 +18,11 @@ use crate::model::catalog::Catalog;
 use crate::model::device::{self, DeviceSpec};
 use crate::model::encoder::{Encoder, EncoderFiles};
 use crate::model::generator::{GenerateOptions, Generator, SharedGenerator};
-use crate::model::store::ModelStore;
+use crate::model::store::{ModelStore, ResolvedPreset};
 use crate::model::Embedder;
 use crate::report::{
     Report, Span, SpeakerReport, Stance, StatementKind, StatementReport, Summary, SummaryMode,
 };
-use crate::stance::classifier::BaseFiles;
 use crate::stance::{
     aggregate, hedge_or_condition, mentions_target, LlmScorer, PrototypeClassifier,
     SequenceClassifier, StanceInput, StanceModel, StatementEvidence, TrainedClassifier,
@@ -71,6 +70,35 @@ impl AnalyzeRequest {
 
 fn default_target() -> String {
     DEFAULT_TARGET.to_string()
+}
+
+/// The preset `config` names, fetched unless offline and verified, from the model store
+/// `config` points at: what every shell that needs model files starts from.
+///
+/// # Errors
+/// As [`ModelStore::ensure_preset`].
+pub fn resolve_preset(config: &EngineConfig) -> Result<ResolvedPreset> {
+    let catalog = Catalog::load(None)?;
+    config
+        .model_store()?
+        .ensure_preset(&catalog, &config.preset, config.progress)
+}
+
+impl EngineConfig {
+    /// The model store these settings point at (`home`, `offline`, `model_dir`).
+    ///
+    /// # Errors
+    /// `ModelUnavailable` when no cache folder can be found for the default home.
+    pub fn model_store(&self) -> Result<ModelStore> {
+        Ok(ModelStore {
+            home: match &self.home {
+                Some(h) => h.clone(),
+                None => ModelStore::default_home()?,
+            },
+            offline: self.offline,
+            model_dir: self.model_dir.clone(),
+        })
+    }
 }
 
 /// How speaker stance is scored.
@@ -157,23 +185,10 @@ impl Engine {
         device::set_threads(config.threads)?;
         let device = device::select_device(config.device.parse::<DeviceSpec>()?)?;
         device::log_device_info(&device);
-        let catalog = Catalog::load(None)?;
-        let store = ModelStore {
-            home: match &config.home {
-                Some(h) => h.clone(),
-                None => ModelStore::default_home()?,
-            },
-            offline: config.offline,
-            model_dir: config.model_dir.clone(),
-        };
-        let preset = store.ensure_preset(&catalog, &config.preset, config.progress)?;
+        let preset = resolve_preset(config)?;
         let t = Instant::now();
         let enc = &preset.encoder;
-        let encoder_files = EncoderFiles {
-            config: enc.path("config.json")?.to_path_buf(),
-            tokenizer: enc.path("tokenizer.json")?.to_path_buf(),
-            weights: enc.path("model.safetensors")?.to_path_buf(),
-        };
+        let encoder_files = EncoderFiles::of(enc)?;
         let encoder = Arc::new(Encoder::load(&encoder_files, &device)?.with_name(enc.id.clone()));
         let describe = device::describe(&device);
         let mut models = vec![ModelInfo {
@@ -208,11 +223,6 @@ impl Engine {
                 let dir = weights
                     .parent()
                     .expect("a verified model file has a parent folder");
-                let base = BaseFiles {
-                    config: encoder_files.config.clone(),
-                    tokenizer: encoder_files.tokenizer.clone(),
-                    weights: encoder_files.weights.clone(),
-                };
                 models.push(ModelInfo {
                     role: "classifier".into(),
                     id: cls.id.clone(),
@@ -222,7 +232,7 @@ impl Engine {
                 match cls.entry.architecture.as_str() {
                     // parley's own artifact: top layers + head over the preset's encoder.
                     "bert-top-layers" => {
-                        Box::new(TrainedClassifier::load_with(&base, dir, &device)?)
+                        Box::new(TrainedClassifier::load_with(&encoder_files, dir, &device)?)
                     }
                     // A whole sequence-classification checkpoint trained elsewhere
                     // (stance or NLI labels), e.g. from the hub; its config.json says

@@ -432,7 +432,7 @@ fn training_is_deterministic_and_its_artifact_loads() {
             epochs: 1,
             layers: 1,
             batch_size: 16,
-            ..TrainConfig::new(data.path(), BaseFiles::in_dir(&base_dir()))
+            ..TrainConfig::new(data.path(), BaseFiles::from_dir(&base_dir()))
         };
         let report = train(&cfg).expect("train");
         assert_eq!(report.epochs.len(), 1);

@@ -30,11 +30,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{AnalyzeRequest, Engine, EngineConfig};
-use crate::model::catalog::Catalog;
 use crate::model::device::{self, DeviceSpec};
 use crate::model::encoder::{Encoder, EncoderFiles};
 use crate::model::generator::Generator;
-use crate::model::store::ModelStore;
 use crate::stance::StanceInput;
 use crate::{Error, Result};
 
@@ -180,24 +178,11 @@ pub struct BenchModels {
 /// # Errors
 /// As [`ModelStore::ensure_preset`].
 pub fn resolve_models(config: &EngineConfig) -> Result<BenchModels> {
-    let catalog = Catalog::load(None)?;
-    let store = ModelStore {
-        home: match &config.home {
-            Some(h) => h.clone(),
-            None => ModelStore::default_home()?,
-        },
-        offline: config.offline,
-        model_dir: config.model_dir.clone(),
-    };
-    let preset = store.ensure_preset(&catalog, &config.preset, config.progress)?;
+    let preset = crate::engine::resolve_preset(config)?;
     let enc = &preset.encoder;
     Ok(BenchModels {
         encoder_id: enc.id.clone(),
-        encoder: EncoderFiles {
-            config: enc.path("config.json")?.to_path_buf(),
-            tokenizer: enc.path("tokenizer.json")?.to_path_buf(),
-            weights: enc.path("model.safetensors")?.to_path_buf(),
-        },
+        encoder: EncoderFiles::of(enc)?,
         generator_id: preset.generator.id.clone(),
         generator: preset.generator.single_file()?.to_path_buf(),
     })
@@ -528,7 +513,8 @@ pub fn generator_runs(
     Ok(runs.into_iter().unzip())
 }
 
-fn argmax(v: &[f32]) -> u32 {
+/// The greedy next token: the index of the largest logit (0 for an empty slice).
+pub fn argmax(v: &[f32]) -> u32 {
     v.iter()
         .enumerate()
         .max_by(|a, b| a.1.total_cmp(b.1))

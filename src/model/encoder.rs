@@ -41,6 +41,18 @@ impl EncoderFiles {
             weights: dir.join("model.safetensors"),
         }
     }
+
+    /// The verified files of an encoder the model store resolved.
+    ///
+    /// # Errors
+    /// `ModelUnavailable` when the model lacks one of the three files.
+    pub fn of(model: &crate::model::store::ResolvedModel) -> crate::Result<Self> {
+        Ok(EncoderFiles {
+            config: model.path("config.json")?.to_path_buf(),
+            tokenizer: model.path("tokenizer.json")?.to_path_buf(),
+            weights: model.path("model.safetensors")?.to_path_buf(),
+        })
+    }
 }
 
 /// One text's last hidden states, real tokens only (CLS and SEP included).

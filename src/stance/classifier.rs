@@ -15,7 +15,7 @@
 //! trained model sees at inference exactly the input it was trained on.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use candle_core::{DType, Device, Module, Tensor, D};
 use candle_nn::{Linear, VarBuilder};
@@ -76,24 +76,8 @@ pub struct TrainingProvenance {
     pub validation_macro_f1: f64,
 }
 
-/// The base encoder's three files.
-#[derive(Debug, Clone)]
-pub struct BaseFiles {
-    pub config: PathBuf,
-    pub tokenizer: PathBuf,
-    pub weights: PathBuf,
-}
-
-impl BaseFiles {
-    /// The files of a directory laid out like a hub snapshot.
-    pub fn in_dir(dir: &Path) -> Self {
-        BaseFiles {
-            config: dir.join("config.json"),
-            tokenizer: dir.join("tokenizer.json"),
-            weights: dir.join("model.safetensors"),
-        }
-    }
-}
+/// The base encoder's three files: the same as the encoder runtime's.
+pub use crate::model::encoder::EncoderFiles as BaseFiles;
 
 pub(crate) fn model_err(what: impl std::fmt::Display) -> Error {
     Error::ModelUnavailable(what.to_string())
@@ -273,7 +257,7 @@ impl TrainedClassifier {
     /// fit the base (other dimensions, other fingerprint, missing tensors), or when its
     /// label list is not a permutation of favor/against/neutral.
     pub fn load(base_dir: &Path, artifact_dir: &Path) -> Result<Self> {
-        Self::load_with(&BaseFiles::in_dir(base_dir), artifact_dir, &Device::Cpu)
+        Self::load_with(&BaseFiles::from_dir(base_dir), artifact_dir, &Device::Cpu)
     }
 
     /// Load from explicit base files on a device.

@@ -140,7 +140,7 @@ pub struct MeanPoolEmbedder {
 
 impl MeanPoolEmbedder {
     pub fn load(base_dir: &Path) -> Result<Self> {
-        let files = BaseFiles::in_dir(base_dir);
+        let files = BaseFiles::from_dir(base_dir);
         let cfg = read_bert_config(&files.config)?;
         let tensors = load_tensors(&files.weights, &Device::Cpu)?;
         let bert = BertModel::load(
