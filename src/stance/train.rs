@@ -603,7 +603,8 @@ impl TrainLayer {
         let k = split(self.k.forward(x)?)?;
         let v = split(self.v.forward(x)?)?;
         let scores = (q.matmul(&k.t()?)? / (d as f64).sqrt())?.broadcast_add(mask_add)?;
-        let probs = candle_nn::ops::softmax(&scores, D::Minus1)?;
+        // Dropout on the attention probabilities, as BERT was pre-trained with.
+        let probs = drop.apply(&candle_nn::ops::softmax(&scores, D::Minus1)?)?;
         let ctx = probs
             .matmul(&v)?
             .transpose(1, 2)?
@@ -621,6 +622,9 @@ impl TrainLayer {
 struct TopModel {
     layers: Vec<TrainLayer>,
     head: Linear,
+    /// Whether the input is the embeddings' output, which BERT passes through dropout
+    /// before the first layer (the cache holds it without).
+    input_is_embeddings: bool,
 }
 
 impl TopModel {
@@ -632,14 +636,22 @@ impl TopModel {
             vars["classifier.weight"].as_tensor().clone(),
             Some(vars["classifier.bias"].as_tensor().clone()),
         );
-        Ok(TopModel { layers, head })
+        Ok(TopModel {
+            layers,
+            head,
+            input_is_embeddings: first == 0,
+        })
     }
 
     fn forward(&self, x: &Tensor, mask: &Tensor, drop: &mut Dropout<'_>) -> Result<Tensor> {
         let mask_add = ((mask.to_dtype(DType::F32)? - 1.0)? * 1e9)?
             .unsqueeze(1)?
             .unsqueeze(1)?;
-        let mut hs = x.clone();
+        let mut hs = if self.input_is_embeddings {
+            drop.apply(x)?
+        } else {
+            x.clone()
+        };
         for layer in &self.layers {
             hs = layer.forward(&hs, &mask_add, drop)?;
         }
