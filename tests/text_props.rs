@@ -91,7 +91,7 @@ const FRAGMENTS: &[&str] = &[
     "and",
     "who",
     "The",
-    "Its spokesman, Tomas Ruelle,",
+    "Its spokesman, Henri Roquet,",
     "wrote on X",
     "\u{00E9}",
     "\u{1F600}",

@@ -753,8 +753,8 @@ mod tests {
 
     #[test]
     fn unsupported_rate_counts_names_and_numbers() {
-        let article = "Ilse Varga said 40,000 people fled Selk.";
-        let u = unsupported(article, "Varga said 40000 people fled Brisk.");
+        let article = "Elke Vadas said 40,000 people fled Selk.";
+        let u = unsupported(article, "Vadas said 40000 people fled Brisk.");
         assert_eq!(u.total, 3);
         assert_eq!(u.unsupported, vec!["Brisk".to_string()]);
         assert!((u.rate() - 1.0 / 3.0).abs() < 1e-12);

@@ -5,7 +5,7 @@
 //! 1. **Facts.** Every name and every number in the sentence must occur in the article.
 //!    Names are runs of capitalised words (multiword, joined by "of", "de", "van", ...);
 //!    a run is supported when some capitalised run of the article contains its words in
-//!    order ("President Varga" ⊂ "President Ilse Varga"), so an invented pairing of real
+//!    order ("President Vadas" ⊂ "President Elke Vadas"), so an invented pairing of real
 //!    first and last names fails. Words the article also uses in lower case ("Defence
 //!    Minister") are not name-bearing and are dropped before matching. Numbers are
 //!    compared by value: "40,000" = "40000" = "forty thousand", "thirty-day" = "30-day",
@@ -190,7 +190,7 @@ const FUNCTION_WORDS: &[&str] = &[
 ];
 
 /// Lower-case words that may join the parts of one name ("Council of the Inner Sea",
-/// "Pieter de Wit"). They are kept out of matching.
+/// "Willem de Bie"). They are kept out of matching.
 const NAME_JOINERS: &[&str] = &[
     "of", "the", "de", "van", "von", "der", "den", "al", "bin", "la", "le", "du", "da", "del", "di",
 ];
@@ -788,9 +788,9 @@ pub(crate) fn embed_checked(embedder: &dyn Embedder, texts: &[&str]) -> Result<V
 mod tests {
     use super::*;
 
-    const ARTICLE: &str = "President Ilse Varga met the envoy in Selk on Tuesday. \
+    const ARTICLE: &str = "President Elke Vadas met the envoy in Selk on Tuesday. \
         More than 40,000 people have fled the valley, according to the Council of the Inner Sea. \
-        The defence minister, Petra Lindqvist, said a thirty-day truce would cost 9 billion crowns. \
+        The defence minister, Maija Holmquist, said a thirty-day truce would cost 9 billion crowns. \
         Prices rose 4.5 percent in March.";
 
     fn unsupported(s: &str) -> Vec<String> {
@@ -803,14 +803,14 @@ mod tests {
 
     #[test]
     fn supported_names_and_numbers_pass() {
-        assert!(unsupported("Varga met the envoy on Tuesday.").is_empty());
-        assert!(unsupported("President Varga says 40000 people fled.").is_empty());
+        assert!(unsupported("Vadas met the envoy on Tuesday.").is_empty());
+        assert!(unsupported("President Vadas says 40000 people fled.").is_empty());
         assert!(
             unsupported("Forty thousand people fled, the Council of the Inner Sea said.")
                 .is_empty()
         );
         assert!(unsupported(
-            "Defence Minister Petra Lindqvist priced a 30-day truce at nine billion crowns."
+            "Defence Minister Maija Holmquist priced a 30-day truce at nine billion crowns."
         )
         .is_empty());
         assert!(unsupported("Prices rose 4.5% in March.").is_empty());
@@ -820,13 +820,13 @@ mod tests {
     #[test]
     fn invented_names_fail() {
         assert_eq!(
-            unsupported("Envoy Karl Brandt met Varga."),
+            unsupported("Envoy Karl Brandt met Vadas."),
             vec!["Envoy Karl Brandt"]
         );
         // Real first name, real surname, wrong person.
         assert_eq!(
-            unsupported("Petra Varga met the envoy."),
-            vec!["Petra Varga"]
+            unsupported("Maija Vadas met the envoy."),
+            vec!["Maija Vadas"]
         );
         assert_eq!(unsupported("The talks moved to Brisk."), vec!["Brisk"]);
         // A lone sentence-initial word is checked case-insensitively: conservative, an
@@ -869,7 +869,7 @@ mod tests {
     fn sentence_initial_words_are_not_names_unless_unknown() {
         let idx = FactIndex::new(ARTICLE);
         // "The" and "However" start sentences; they are not names.
-        assert!(idx.unsupported("However, the envoy met Varga.").is_empty());
+        assert!(idx.unsupported("However, the envoy met Vadas.").is_empty());
         assert!(idx.unsupported("Prices rose in March.").is_empty());
         // A lone initial word the article never uses is flagged.
         assert_eq!(idx.unsupported("Brandt met the envoy.").len(), 1);

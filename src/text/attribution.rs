@@ -34,7 +34,7 @@ use crate::report::StatementKind;
 pub(crate) enum SubjectRef {
     /// A capitalised name (index into `Registry::mentions`).
     Name(usize),
-    /// A capitalised word that is nobody known yet: an organisation voice ("Bellmart").
+    /// A capitalised word that is nobody known yet: an organisation voice ("Harbrook").
     NewOrg { start: usize, end: usize },
     /// A single capitalised word that a person role describes ("His daughter, Sigrid").
     NewPerson { start: usize, end: usize },
@@ -1363,8 +1363,8 @@ fn segment_subject(
     None
 }
 
-/// If tokens `s..e` are one or more names ("Tomas Ruelle", "Colonel Vesna Horvat",
-/// "Ilse Varga and Karel Dusek"), their subjects.
+/// If tokens `s..e` are one or more names ("Henri Roquet", "Colonel Jelka Brajic",
+/// "Elke Vadas and Karel Dusek"), their subjects.
 fn names_in(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Option<Vec<SubjectRef>> {
     let toks = &ctx.toks;
     let mut out = Vec::new();

@@ -1,14 +1,14 @@
 //! Mentions: capitalised names, role descriptions and the entities they refer to.
 //!
-//! This stage owns the entity registry. It finds capitalised runs ("Prime Minister Lorena
-//! Sabo", "the Association of Vehicle Manufacturers", "Calloway"), splits titles and role
+//! This stage owns the entity registry. It finds capitalised runs ("Prime Minister Ada
+//! Quist", "the Guild of Barge Builders", "Garraway"), splits titles and role
 //! prefixes off personal names, classifies runs (person, organisation, place, other) with
 //! small heuristics (titles, organisation heads, place words, "the", a following role
 //! noun), and links each run to an entity: a full name creates or finds a person, a bare
 //! surname or honorific+surname finds the most recent person with that surname (two
 //! people who share a surname stay apart by first name or gender). Roles come from
-//! titles ("President Ilse Varga"), prefixes ("opposition lawmaker Klara Benes") and
-//! appositions on either side ("Its spokesman, Tomas Ruelle", "Petra Lindqvist, the
+//! titles ("President Elke Vadas"), prefixes ("opposition lawmaker Zofia Cerny") and
+//! appositions on either side ("Its spokesman, Henri Roquet", "Maija Holmquist, the
 //! defence minister"); they let the resolver map "the minister" or "the Ukrainian leader"
 //! to a person later. Noun-phrase helpers used by attribution live here too.
 //!
@@ -101,7 +101,7 @@ pub(crate) enum NameClass {
     Place,
     /// One capitalised word that is not (yet) known to be anyone.
     Single,
-    /// Modifies a following role or organisation noun ("Bellmart chief executive").
+    /// Modifies a following role or organisation noun ("Harbrook chief executive").
     Modifier,
     Other,
 }
@@ -434,7 +434,7 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
             i = s.max(i + 1);
             continue;
         }
-        // Day and month names are never part of a name ("On Monday Varga said").
+        // Day and month names are never part of a name ("On Monday Vadas said").
         // Abbreviations ("Jun", "Dec") only with their period: "Jun" is also a first name.
         let is_time = |k: usize| {
             let w = toks[k].lower.as_str();
@@ -613,7 +613,7 @@ fn classify_and_link(
     });
 
     // Titles: everything up to the last title word that still leaves a name after it
-    // ("Ukrainian President Volodymyr Zelenskyy", "Trade Minister Farid Haddad").
+    // ("Ukrainian President Volodymyr Zelenskyy", "Trade Minister Karim Sayegh").
     let mut title_end = 0; // index into `words` of the first name word
     for (wi, w) in lows.iter().enumerate() {
         let w = w.trim_end_matches('.');
@@ -621,7 +621,7 @@ fn classify_and_link(
             title_end = wi + 1;
         }
     }
-    // A clause-initial role word before a long run: "Shipbuilder Tobias Lange".
+    // A clause-initial role word before a long run: "Shipbuilder Matteo Brand".
     if title_end == 0
         && lows.len() >= 3
         && ctx.at_clause_start(words[0])
@@ -750,7 +750,7 @@ fn classify_and_link(
             let id = if nt.len() >= 2 {
                 match reg.by_name(&nt.join(" ")) {
                     Some(id) => Some(id),
-                    // "Mr. Varga" first, "Ilse Varga" later: one person, now fully named.
+                    // "Mr. Vadas" first, "Elke Vadas" later: one person, now fully named.
                     None if reg.surname_only_person(&nt, gender).is_some() => {
                         let id = reg.surname_only_person(&nt, gender).expect("checked above");
                         reg.upgrade_name(id, nt.clone(), tokens_text(ctx, name_start, run.end));
@@ -857,7 +857,7 @@ fn classify_and_link(
 }
 
 /// Where a lowercase role prefix before a personal name starts ("opposition lawmaker
-/// Klara Benes", "Federation commissioner Ruth Calloway"), if there is one.
+/// Zofia Cerny", "Federation commissioner Edna Garraway"), if there is one.
 fn role_prefix_start(ctx: &Ctx, run_start: usize, sa: usize) -> Option<usize> {
     let toks = &ctx.toks;
     if run_start == sa {
@@ -972,7 +972,7 @@ fn attach_roles(
             }
         }
     }
-    // Apposition before: "Its spokesman, Tomas Ruelle" / "Vell's prime minister, Anton Feher".
+    // Apposition before: "Its spokesman, Henri Roquet" / "Vell's prime minister, Arvid Fodor".
     if m.outer_start > sa + 1 && toks[m.outer_start - 1].is_punct(",") {
         let e = m.outer_start - 1;
         if let Some(s) = np_left(ctx, e, sa) {
@@ -1065,7 +1065,7 @@ fn role_from(ctx: &Ctx, s: usize, e: usize, unknown_head: bool) -> Option<Role> 
         }
     }
     let h = head_idx?;
-    // The stated role without its possessor: "Varga's own defence minister" → "defence
+    // The stated role without its possessor: "Vadas's own defence minister" → "defence
     // minister" (the possessor still counts as a place below).
     let mut ts = s;
     for (k, t) in toks.iter().enumerate().take(h).skip(s) {
