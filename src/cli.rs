@@ -545,7 +545,7 @@ fn train_stance(global: &GlobalArgs, args: TrainStanceCliArgs) -> Result<ExitCod
     device::set_threads(global.threads)?;
     let base = match &args.train.base {
         Some(dir) => BaseFiles::from_dir(dir),
-        None => BaseFiles::of(&crate::engine::resolve_preset(&global.engine_config())?.encoder)?,
+        None => BaseFiles::of(&crate::engine::resolve_encoder(&global.engine_config())?)?,
     };
     let report = crate::stance::train::train(&args.train.to_config(base))?;
     let mut out = format!("validation:\n{}\n", report.validation);

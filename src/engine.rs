@@ -18,7 +18,7 @@ use crate::model::catalog::Catalog;
 use crate::model::device::{self, DeviceSpec};
 use crate::model::encoder::{Encoder, EncoderFiles};
 use crate::model::generator::{GenerateOptions, Generator, SharedGenerator};
-use crate::model::store::{ModelStore, ResolvedPreset};
+use crate::model::store::{ModelStore, ResolvedModel, ResolvedPreset};
 use crate::model::Embedder;
 use crate::report::{
     Report, Span, SpeakerReport, Stance, StatementKind, StatementReport, Summary, SummaryMode,
@@ -82,6 +82,20 @@ pub fn resolve_preset(config: &EngineConfig) -> Result<ResolvedPreset> {
     config
         .model_store()?
         .ensure_preset(&catalog, &config.preset, config.progress)
+}
+
+/// Only the encoder of the configured preset, from the model store: what training the
+/// stance classifier needs. It does not touch the preset's classifier, which training is
+/// about to replace (a freshly trained artifact no longer matches the catalog's digests).
+///
+/// # Errors
+/// As [`resolve_preset`].
+pub fn resolve_encoder(config: &EngineConfig) -> Result<ResolvedModel> {
+    let catalog = Catalog::load(None)?;
+    let preset = catalog.preset(&config.preset)?;
+    config
+        .model_store()?
+        .ensure(catalog.model(&preset.encoder)?, config.progress)
 }
 
 impl EngineConfig {
