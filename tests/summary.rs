@@ -59,6 +59,23 @@ fn stance(label: StanceLabel, score: f32) -> Stance {
     }
 }
 
+/// The speaker with the text of their (first) statement set, e.g. to a hedged one.
+fn saying(mut sp: SpeakerReport, text: &str) -> SpeakerReport {
+    let st = sp.stance;
+    if sp.statements.is_empty() {
+        sp.statements.push(StatementReport {
+            text: String::new(),
+            start: 0,
+            end: text.len(),
+            kind: StatementKind::Direct,
+            cue: "said".into(),
+            stance: st,
+        });
+    }
+    sp.statements[0].text = text.into();
+    sp
+}
+
 fn speaker(
     name: &str,
     label: StanceLabel,
@@ -180,7 +197,10 @@ fn extractive_appends_stance_line() {
     let (sentences, quoted) = analyze(ARTICLE);
     let speakers = vec![
         speaker("Edda Marsh", StanceLabel::Favor, 0.9, Some((200, 240))),
-        speaker("Pavel Ostrin", StanceLabel::Favor, 0.3, Some((420, 450))),
+        saying(
+            speaker("Pavel Ostrin", StanceLabel::Favor, 0.3, Some((420, 450))),
+            "we will sign only if the wells are shared",
+        ),
         speaker("Ana Lucic", StanceLabel::Neutral, 0.0, None),
     ];
     let s = summary::extractive(
@@ -382,31 +402,52 @@ fn abstractive_chunks_long_articles() {
 #[test]
 fn stance_line_from_speakers() {
     let sp = vec![
-        speaker("Daniel Achterberg", StanceLabel::Neutral, 0.0, None),
-        speaker("Ilse Varga", StanceLabel::Favor, 0.9, Some((10, 20))),
+        speaker("Damian Oosterhout", StanceLabel::Neutral, 0.0, None),
+        speaker("Elke Vadas", StanceLabel::Favor, 0.9, Some((10, 20))),
         speaker(
-            "Petra Lindqvist",
+            "Maija Holmquist",
             StanceLabel::Against,
             -0.8,
             Some((30, 40)),
         ),
-        speaker("Tomas Ruelle", StanceLabel::Against, -0.85, Some((50, 60))),
+        speaker("Henri Roquet", StanceLabel::Against, -0.85, Some((50, 60))),
     ];
     let line = stance_line(&sp, "a ceasefire").unwrap();
     assert_eq!(
         line.text,
-        "Ilse Varga favours a ceasefire; Tomas Ruelle and Petra Lindqvist oppose it; Daniel Achterberg is neutral."
+        "Elke Vadas favours a ceasefire; Henri Roquet and Maija Holmquist oppose it; Damian Oosterhout is neutral."
     );
     assert_eq!(line.origin, Origin::Template);
     assert_eq!(line.support.len(), 3);
 
+    // A weak score reads as qualified only when a statement on that side says so.
     let weak = vec![
-        speaker("Idris Maleki", StanceLabel::Favor, 0.3, None),
-        speaker("Klara Benes", StanceLabel::Against, -0.2, None),
+        saying(
+            speaker("Nabil Kazemi", StanceLabel::Favor, 0.3, None),
+            "we will back it as long as the shelling stops",
+        ),
+        saying(
+            speaker("Zofia Cerny", StanceLabel::Against, -0.2, None),
+            "I am not convinced it will hold",
+        ),
     ];
     assert_eq!(
         stance_line(&weak, "the truce").unwrap().text,
-        "Idris Maleki backs the truce conditionally; Klara Benes is wary of it."
+        "Nabil Kazemi backs the truce conditionally; Zofia Cerny is wary of it."
+    );
+    let unsure = vec![
+        saying(
+            speaker("Nabil Kazemi", StanceLabel::Favor, 0.3, None),
+            "the truce is good news for the valley",
+        ),
+        saying(
+            speaker("Zofia Cerny", StanceLabel::Against, -0.2, None),
+            "the truce is a gift to the smugglers",
+        ),
+    ];
+    assert_eq!(
+        stance_line(&unsure, "the truce").unwrap().text,
+        "Nabil Kazemi favours the truce; Zofia Cerny opposes it."
     );
 
     let many: Vec<SpeakerReport> = (0..7)
@@ -441,11 +482,11 @@ fn stance_line_from_speakers() {
     ];
     assert_eq!(
         stance_line(&mixed, "a ceasefire").unwrap().text,
-        "Oren Vasko backs a ceasefire conditionally; Talia Brecht, Mira Holt, Ivo Bran and others \
+        "Oren Vasko favours a ceasefire; Talia Brecht, Mira Holt, Ivo Bran and others \
          are neutral."
     );
 
-    let neutral = vec![speaker("Ingrid Solvang", StanceLabel::Neutral, 0.0, None)];
+    let neutral = vec![speaker("Astrid Lyngdal", StanceLabel::Neutral, 0.0, None)];
     assert!(stance_line(&neutral, "the ceasefire").is_none());
     assert!(stance_line(&[], "the ceasefire").is_none());
 }

@@ -1,18 +1,25 @@
 //! The stance line: one sentence built from the speaker results by a fixed template,
 //! faithful by construction (names and roles come from the text stage, positions from
-//! the stance stage). Example: "Ilse Varga favours a ceasefire; Tomas Ruelle and Petra
-//! Lindqvist oppose it; Daniel Achterberg is neutral."
+//! the stance stage). Example: "Elke Vadas favours a ceasefire; Henri Roquet and Maija
+//! Holmquist oppose it; Damian Oosterhout is neutral."
 //!
 //! Rules: speakers who take a side come first, strongest first; at most [`MAX_NAMES`]
 //! names; the rest are grouped per position ("another speaker opposes it", "others are
-//! neutral"), without counts: a number the article does not contain is never written. A weak position (|score| below [`WEAK_SCORE`]) is phrased "backs it
-//! conditionally" / "is wary of it". No line when nobody takes a side.
+//! neutral"), without counts: a number the article does not contain is never written.
+//! A qualified position is phrased "backs it conditionally" / "is wary of it" only when
+//! the text says so: the score is weak (|score| below [`WEAK_SCORE`]) *and* one of the
+//! speaker's statements on that side carries a condition or hedge ("only if", "unless",
+//! "may", "not convinced", ...). A weak score alone is the model's uncertainty, not the
+//! speaker's reservation, and the line does not turn one into the other. No line when
+//! nobody takes a side.
 
 use crate::report::{Origin, Span, SpeakerReport, StanceLabel, SummarySentence};
+use crate::stance::aggregate::hedge_or_condition;
 
 /// Most names in the line.
 pub const MAX_NAMES: usize = 4;
-/// Below this |score| a favor/against position reads as qualified (strength 1).
+/// Below this |score| a favor/against position can read as qualified (strength 1), if
+/// the text carries a condition or hedge.
 pub const WEAK_SCORE: f32 = 0.5;
 
 /// A position as the line phrases it.
@@ -27,8 +34,12 @@ enum Position {
 
 impl Position {
     fn of(s: &SpeakerReport) -> Position {
-        let weak = s.stance.score.abs() < WEAK_SCORE;
-        match (s.stance.label, weak) {
+        let label = s.stance.label;
+        let weak = s.stance.score.abs() < WEAK_SCORE
+            && s.statements
+                .iter()
+                .any(|st| st.stance.label == label && hedge_or_condition(&st.text));
+        match (label, weak) {
             (StanceLabel::Favor, false) => Position::Favours,
             (StanceLabel::Favor, true) => Position::BacksConditionally,
             (StanceLabel::Against, false) => Position::Opposes,
