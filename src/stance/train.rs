@@ -15,7 +15,8 @@
 //! - Dropout where BERT was pre-trained with it: on the embeddings' output (when all
 //!   layers train), on the attention probabilities, after the attention and feed-forward
 //!   projections, and before the head. Without the first two the layers overfit the
-//!   ~2,000 statements (validation macro-F1 0.76 instead of 0.81 at the same settings).
+//!   ~2,000 statements: validation macro-F1 0.77 instead of 0.81 in a controlled replica
+//!   (`models/stance/TRAINING.md`).
 //! - Everything random (head init, shuffling, dropout masks) draws from one `StdRng`
 //!   seeded from the config, so a run is reproducible on the same machine and versions.
 //! - Qualified (strength 1) examples train toward a soft target that keeps their label
