@@ -421,30 +421,30 @@ fn stance_line_from_speakers() {
     assert_eq!(line.support.len(), 3);
 
     // A weak score reads as qualified only when a statement on that side says so.
-    let weak = vec![
-        saying(
-            speaker("Nabil Kazemi", StanceLabel::Favor, 0.3, None),
-            "we will back it as long as the shelling stops",
-        ),
-        saying(
-            speaker("Zofia Cerny", StanceLabel::Against, -0.2, None),
-            "I am not convinced it will hold",
-        ),
-    ];
+    let weak_pair = |favor: &str, against: &str| {
+        vec![
+            saying(
+                speaker("Nabil Kazemi", StanceLabel::Favor, 0.3, None),
+                favor,
+            ),
+            saying(
+                speaker("Zofia Cerny", StanceLabel::Against, -0.2, None),
+                against,
+            ),
+        ]
+    };
+    let hedged = weak_pair(
+        "we will back it as long as the shelling stops",
+        "I am not convinced it will hold",
+    );
     assert_eq!(
-        stance_line(&weak, "the truce").unwrap().text,
+        stance_line(&hedged, "the truce").unwrap().text,
         "Nabil Kazemi backs the truce conditionally; Zofia Cerny is wary of it."
     );
-    let unsure = vec![
-        saying(
-            speaker("Nabil Kazemi", StanceLabel::Favor, 0.3, None),
-            "the truce is good news for the valley",
-        ),
-        saying(
-            speaker("Zofia Cerny", StanceLabel::Against, -0.2, None),
-            "the truce is a gift to the smugglers",
-        ),
-    ];
+    let unsure = weak_pair(
+        "the truce is good news for the valley",
+        "the truce is a gift to the smugglers",
+    );
     assert_eq!(
         stance_line(&unsure, "the truce").unwrap().text,
         "Nabil Kazemi favours the truce; Zofia Cerny opposes it."

@@ -93,20 +93,19 @@ fn capitalise_first(s: &str) -> String {
 /// Support: the spans of the named speakers' statements that carry their position.
 pub fn stance_line(speakers: &[SpeakerReport], target: &str) -> Option<SummarySentence> {
     let target = target.trim();
-    if target.is_empty()
-        || !speakers
-            .iter()
-            .any(|s| Position::of(s) != Position::Neutral)
-    {
+    // Once per speaker: a position reads the statements (the hedge cue), and the sort
+    // below would otherwise ask for it on every comparison.
+    let positions: Vec<Position> = speakers.iter().map(Position::of).collect();
+    if target.is_empty() || positions.iter().all(|&p| p == Position::Neutral) {
         return None;
     }
     // Sides first (strongest first), then neutral speakers in the article's order.
     let mut order: Vec<usize> = (0..speakers.len()).collect();
     order.sort_by(|&a, &b| {
         let (sa, sb) = (&speakers[a], &speakers[b]);
-        let neutral = |s: &SpeakerReport| Position::of(s) == Position::Neutral;
-        neutral(sa)
-            .cmp(&neutral(sb))
+        let neutral = |i: usize| positions[i] == Position::Neutral;
+        neutral(a)
+            .cmp(&neutral(b))
             .then(strength(sb).total_cmp(&strength(sa)))
             .then(first_mention(sa).cmp(&first_mention(sb)))
     });
@@ -115,7 +114,7 @@ pub fn stance_line(speakers: &[SpeakerReport], target: &str) -> Option<SummarySe
     // Group the named speakers by position, groups in order of their strongest member.
     let mut groups: Vec<(Position, Vec<&str>)> = Vec::new();
     for &i in named {
-        let p = Position::of(&speakers[i]);
+        let p = positions[i];
         match groups.iter_mut().find(|(q, _)| *q == p) {
             Some((_, names)) => names.push(speakers[i].name.trim()),
             None => groups.push((p, vec![speakers[i].name.trim()])),
@@ -137,7 +136,7 @@ pub fn stance_line(speakers: &[SpeakerReport], target: &str) -> Option<SummarySe
     // Count the unnamed by position.
     let mut counts: Vec<(Position, usize)> = Vec::new();
     for &i in rest {
-        let p = Position::of(&speakers[i]);
+        let p = positions[i];
         match counts.iter_mut().find(|(q, _)| *q == p) {
             Some((_, n)) => *n += 1,
             None => counts.push((p, 1)),
