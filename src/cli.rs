@@ -549,6 +549,12 @@ fn train_stance(global: &GlobalArgs, args: TrainStanceCliArgs) -> Result<ExitCod
     };
     let report = crate::stance::train::train(&args.train.to_config(base))?;
     let mut out = format!("validation:\n{}\n", report.validation);
+    for f in &report.validation_by_file {
+        out.push_str(&format!(
+            "  {}: macro-F1 {:.3}, accuracy {:.3} (n={})\n",
+            f.file, f.metrics.macro_f1, f.metrics.accuracy, f.metrics.n
+        ));
+    }
     if let Some(d) = &report.dev {
         out.push_str(&format!(
             "dev speakers, gold evidence in its sentence (aggregated):\n{}\n",

@@ -34,6 +34,9 @@ pub struct Example {
     /// Hard phenomena present (negation, conditional, sarcasm, ...), for error analysis.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The file the example was read from (its name only), for per-file scores.
+    #[serde(skip)]
+    pub source: String,
 }
 
 fn default_strength() -> u8 {
@@ -91,7 +94,7 @@ pub fn load_examples(dir: &Path) -> Result<Vec<Example>> {
             if line.trim().is_empty() {
                 continue;
             }
-            let ex: Example = serde_json::from_str(line).map_err(|e| {
+            let mut ex: Example = serde_json::from_str(line).map_err(|e| {
                 Error::InvalidInput(format!(
                     "{}:{}: bad stance example: {e}",
                     file.display(),
@@ -113,6 +116,10 @@ pub fn load_examples(dir: &Path) -> Result<Vec<Example>> {
                     ex.strength
                 )));
             }
+            ex.source = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             out.push(ex);
         }
     }
@@ -610,6 +617,7 @@ mod tests {
             label: StanceLabel::Neutral,
             strength: 2,
             tags: vec![],
+            source: String::new(),
         };
         assert_eq!(
             is_validation(&ex, 10),
