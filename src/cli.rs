@@ -341,15 +341,21 @@ pub fn render_text(r: &Report) -> String {
             .as_deref()
             .map(|r| format!(" ({r})"))
             .unwrap_or_default();
+        let qualified = if sp.stance.label != StanceLabel::Neutral && sp.stance.strength == 1 {
+            "  qualified"
+        } else {
+            ""
+        };
         s.push_str(&format!(
-            "\n  {}{} [{:?}]\n    {:<7} {:+.2} {}  confidence {:.2}\n",
+            "\n  {}{} [{:?}]\n    {:<7} {:+.2} {}  confidence {:.2}{}\n",
             sp.name,
             role,
             sp.kind,
             sp.stance.label.as_str(),
             sp.stance.score,
             bar,
-            sp.stance.confidence
+            sp.stance.confidence,
+            qualified
         ));
         for st in &sp.statements {
             let mark = match st.stance.label {

@@ -21,7 +21,7 @@ use crate::model::generator::{GenerateOptions, Generator, SharedGenerator};
 use crate::model::store::{ModelStore, ResolvedModel, ResolvedPreset};
 use crate::model::Embedder;
 use crate::report::{
-    Report, Span, SpeakerReport, Stance, StatementKind, StatementReport, Summary, SummaryMode,
+    Report, Span, SpeakerReport, StatementKind, StatementReport, Summary, SummaryMode,
 };
 use crate::stance::{
     aggregate, hedge_or_condition, mentions_target, LlmScorer, PrototypeClassifier,
@@ -438,19 +438,21 @@ impl Engine {
                     let p = probs
                         .next()
                         .expect("the classifier returns one result per statement");
-                    evidence.push(StatementEvidence {
+                    let ev = StatementEvidence {
                         probs: p,
                         direct: st.kind == StatementKind::Direct,
                         mentions_target: mentions_target(target, &st.text),
                         hedged: hedge_or_condition(&st.text),
-                    });
+                    };
+                    evidence.push(ev);
                     statements.push(StatementReport {
                         text: st.text.clone(),
                         start: st.span.start,
                         end: st.span.end,
                         kind: st.kind,
                         cue: st.cue.clone(),
-                        stance: Stance::from_probabilities(p),
+                        // The statement's own stance, by the same rules as a speaker's.
+                        stance: aggregate(std::slice::from_ref(&ev)),
                     });
                 }
                 speakers.push(SpeakerReport {

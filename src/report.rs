@@ -201,13 +201,24 @@ impl Probabilities {
     }
 }
 
-/// A stance judgement: label, signed score in [-1, 1] (favor positive), confidence in [0, 1].
+/// A stance judgement: label, signed score in [-1, 1] (favor positive), confidence in [0, 1],
+/// and strength by the corpus conventions.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Stance {
     pub label: StanceLabel,
+    /// How far the evidence leans, favor positive: the model's probabilities, pulled toward
+    /// zero by hedges and conditions.
     pub score: f32,
     pub confidence: f32,
+    /// 2 = a clear position, 1 = a qualified one (conditional, hedged, reluctant). Neutral
+    /// is always 2, as in the corpus conventions.
+    #[serde(default = "clear_strength")]
+    pub strength: u8,
     pub probabilities: Probabilities,
+}
+
+fn clear_strength() -> u8 {
+    2
 }
 
 impl Stance {
@@ -218,6 +229,7 @@ impl Stance {
             label,
             score: (p.favor - p.against).clamp(-1.0, 1.0),
             confidence: p.get(label),
+            strength: 2,
             probabilities: p,
         }
     }

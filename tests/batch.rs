@@ -550,7 +550,7 @@ fn every_format_in_one_run_with_error_rows_and_csv() {
         .map(Vec::len)
         .sum();
     assert!(speakers > 0, "the fixtures quote a named person");
-    assert!(csv_text.starts_with("id,speaker,kind,label,score,confidence\n"));
+    assert!(csv_text.starts_with("id,speaker,kind,label,score,confidence,strength\n"));
     assert_eq!(csv_text.lines().count(), speakers + 1);
 }
 

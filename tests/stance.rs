@@ -158,8 +158,8 @@ fn trained_classifier_gets_clear_cut_statements_right() {
 }
 
 /// A speaker's statements, classified by the shipped model and aggregated: a clear
-/// position plus a factual aside keeps the position; a hedged position keeps its label
-/// with a weaker score.
+/// position plus a factual aside keeps the position (strength 2); a hedged position keeps
+/// its label with a weaker score and, when it takes a side, strength 1.
 #[test]
 fn aggregation_over_the_trained_model() {
     let clf = TrainedClassifier::load(&base_dir(), &artifact_dir()).expect("load");
@@ -187,6 +187,7 @@ fn aggregation_over_the_trained_model() {
     let stance = aggregate(&evidence);
     assert_eq!(stance.label, StanceLabel::Against, "{stance:?}");
     assert!(stance.score < 0.0 && stance.confidence > 0.4, "{stance:?}");
+    assert_eq!(stance.strength, 2, "an unqualified position: {stance:?}");
 
     let hedged = "Councillor Ida Ferm said she would vote for the bridge toll only if residents of the island were exempted.";
     assert!(hedge_or_condition(hedged));
@@ -207,6 +208,9 @@ fn aggregation_over_the_trained_model() {
     }]);
     assert_eq!(weak.label, plain.label);
     assert!(weak.score.abs() < plain.score.abs());
+    if weak.label != StanceLabel::Neutral {
+        assert_eq!((plain.strength, weak.strength), (2, 1));
+    }
 }
 
 /// Pure aggregation rules, on hand-set probabilities.

@@ -55,24 +55,15 @@ fn stance(label: StanceLabel, score: f32) -> Stance {
         label,
         score,
         confidence: p.get(label),
+        strength: 2,
         probabilities: p,
     }
 }
 
-/// The speaker with the text of their (first) statement set, e.g. to a hedged one.
-fn saying(mut sp: SpeakerReport, text: &str) -> SpeakerReport {
-    let st = sp.stance;
-    if sp.statements.is_empty() {
-        sp.statements.push(StatementReport {
-            text: String::new(),
-            start: 0,
-            end: text.len(),
-            kind: StatementKind::Direct,
-            cue: "said".into(),
-            stance: st,
-        });
-    }
-    sp.statements[0].text = text.into();
+/// The speaker with their position qualified (strength 1), as the stance stage reports a
+/// speaker whose statements on their side are hedged or conditional.
+fn qualified(mut sp: SpeakerReport) -> SpeakerReport {
+    sp.stance.strength = 1;
     sp
 }
 
@@ -197,10 +188,12 @@ fn extractive_appends_stance_line() {
     let (sentences, quoted) = analyze(ARTICLE);
     let speakers = vec![
         speaker("Edda Marsh", StanceLabel::Favor, 0.9, Some((200, 240))),
-        saying(
-            speaker("Pavel Ostrin", StanceLabel::Favor, 0.3, Some((420, 450))),
-            "we will sign only if the wells are shared",
-        ),
+        qualified(speaker(
+            "Pavel Ostrin",
+            StanceLabel::Favor,
+            0.3,
+            Some((420, 450)),
+        )),
         speaker("Ana Lucic", StanceLabel::Neutral, 0.0, None),
     ];
     let s = summary::extractive(
@@ -420,33 +413,20 @@ fn stance_line_from_speakers() {
     assert_eq!(line.origin, Origin::Template);
     assert_eq!(line.support.len(), 3);
 
-    // A weak score reads as qualified only when a statement on that side says so.
-    let weak_pair = |favor: &str, against: &str| {
+    // Strength 1 reads as qualified; a weak score with strength 2 does not.
+    let weak_pair = || {
         vec![
-            saying(
-                speaker("Nabil Kazemi", StanceLabel::Favor, 0.3, None),
-                favor,
-            ),
-            saying(
-                speaker("Zofia Cerny", StanceLabel::Against, -0.2, None),
-                against,
-            ),
+            speaker("Nabil Kazemi", StanceLabel::Favor, 0.3, None),
+            speaker("Zofia Cerny", StanceLabel::Against, -0.2, None),
         ]
     };
-    let hedged = weak_pair(
-        "we will back it as long as the shelling stops",
-        "I am not convinced it will hold",
-    );
+    let hedged: Vec<SpeakerReport> = weak_pair().into_iter().map(qualified).collect();
     assert_eq!(
         stance_line(&hedged, "the truce").unwrap().text,
         "Nabil Kazemi backs the truce conditionally; Zofia Cerny is wary of it."
     );
-    let unsure = weak_pair(
-        "the truce is good news for the valley",
-        "the truce is a gift to the smugglers",
-    );
     assert_eq!(
-        stance_line(&unsure, "the truce").unwrap().text,
+        stance_line(&weak_pair(), "the truce").unwrap().text,
         "Nabil Kazemi favours the truce; Zofia Cerny opposes it."
     );
 

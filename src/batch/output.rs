@@ -30,7 +30,7 @@ use crate::report::{Report, SpeakerKind, StanceLabel};
 use crate::{Error, Result};
 
 /// The CSV header.
-pub const CSV_HEADER: &str = "id,speaker,kind,label,score,confidence\n";
+pub const CSV_HEADER: &str = "id,speaker,kind,label,score,confidence,strength\n";
 
 /// Where rows go and how they are encoded.
 #[derive(Debug, Clone)]
@@ -280,11 +280,19 @@ struct SpeakerView {
     stance: StanceView,
 }
 
+/// The stance fields a CSV row shows.
 #[derive(Deserialize)]
 struct StanceView {
     label: StanceLabel,
     score: f32,
     confidence: f32,
+    /// Rows written before strength was reported read as clear (2).
+    #[serde(default = "clear")]
+    strength: u8,
+}
+
+fn clear() -> u8 {
+    2
 }
 
 /// Counts bytes consumed through a `BufRead`, to find gzip member boundaries.
@@ -415,15 +423,7 @@ fn parse_row(line: &[u8], path: &Path, line_no: u64) -> Result<(String, Vec<Spea
 fn csv_from_view(id: &str, speakers: &[SpeakerView]) -> String {
     let mut out = String::new();
     for s in speakers {
-        push_csv_row(
-            &mut out,
-            id,
-            &s.name,
-            s.kind,
-            s.stance.label,
-            s.stance.score,
-            s.stance.confidence,
-        );
+        push_csv_row(&mut out, id, &s.name, s.kind, &s.stance);
     }
     out
 }
@@ -454,28 +454,18 @@ fn rebuild_csv(path: &Path, rows: &[String]) -> Result<()> {
 pub fn csv_rows(id: &str, report: &Report) -> String {
     let mut out = String::new();
     for s in &report.speakers {
-        push_csv_row(
-            &mut out,
-            id,
-            &s.name,
-            s.kind,
-            s.stance.label,
-            s.stance.score,
-            s.stance.confidence,
-        );
+        let stance = StanceView {
+            label: s.stance.label,
+            score: s.stance.score,
+            confidence: s.stance.confidence,
+            strength: s.stance.strength,
+        };
+        push_csv_row(&mut out, id, &s.name, s.kind, &stance);
     }
     out
 }
 
-fn push_csv_row(
-    out: &mut String,
-    id: &str,
-    name: &str,
-    kind: SpeakerKind,
-    label: StanceLabel,
-    score: f32,
-    confidence: f32,
-) {
+fn push_csv_row(out: &mut String, id: &str, name: &str, kind: SpeakerKind, stance: &StanceView) {
     let kind = match kind {
         SpeakerKind::Person => "person",
         SpeakerKind::Organization => "organization",
@@ -488,8 +478,11 @@ fn push_csv_row(
     out.push(',');
     out.push_str(kind);
     out.push(',');
-    out.push_str(label.as_str());
-    out.push_str(&format!(",{score:.4},{confidence:.4}\n"));
+    out.push_str(stance.label.as_str());
+    out.push_str(&format!(
+        ",{:.4},{:.4},{}\n",
+        stance.score, stance.confidence, stance.strength
+    ));
 }
 
 /// RFC 4180 quoting: quote a field holding a comma, quote, CR or LF (or padded with
@@ -560,7 +553,7 @@ mod tests {
         assert_eq!(std::fs::read(&out).unwrap(), [ROW_A, ROW_B].concat());
         assert_eq!(
             std::fs::read_to_string(&csv).unwrap(),
-            "id,speaker,kind,label,score,confidence\na,\"Ana, \"\"the\"\" envoy\",person,favor,0.5000,0.7500\n"
+            "id,speaker,kind,label,score,confidence,strength\na,\"Ana, \"\"the\"\" envoy\",person,favor,0.5000,0.7500,2\n"
         );
         w.write_group(
             &[b"{\"id\":\"c\"}\n"],

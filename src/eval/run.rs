@@ -6,8 +6,8 @@
 //! End-to-end stance counts every gold speaker: a missed speaker is a wrong prediction
 //! (its predicted label is "none"), so end-to-end macro-F1 falls with speaker recall.
 //! Spurious speakers are left to speaker precision. Strength is scored only for gold
-//! favor/against speakers that were matched with the right label: predicted strength is
-//! 2 when |score| ≥ [`STRENGTH2_MIN_SCORE`], else 1.
+//! favor/against speakers that were matched with the right label, against the strength
+//! the report gives (from the hedges and conditions in the speaker's words).
 
 use std::path::Path;
 use std::time::Instant;
@@ -20,9 +20,6 @@ use crate::engine::{AnalyzeRequest, Engine};
 use crate::report::{Origin, Report, SpeakerReport, StanceLabel};
 use crate::text::{self, Speaker, Statement};
 use crate::Result;
-
-/// |score| at or above which a favor/against speaker counts as strength 2.
-pub const STRENGTH2_MIN_SCORE: f32 = 0.5;
 
 /// A 3×3 (+ "none") confusion matrix over stance labels: rows gold, columns predicted.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -184,12 +181,7 @@ pub fn score(g: &GoldArticle, report: &Report, seconds: f64) -> ArticleEval {
                 .map(|p| &report.speakers[p].stance);
             if let Some(p) = pred {
                 if p.label == gs.stance && gs.stance != StanceLabel::Neutral {
-                    let predicted = if p.score.abs() >= STRENGTH2_MIN_SCORE {
-                        2
-                    } else {
-                        1
-                    };
-                    strength.0 += usize::from(predicted == gs.strength);
+                    strength.0 += usize::from(p.strength == gs.strength);
                     strength.1 += 1;
                 }
             }

@@ -10,8 +10,11 @@
 //!   clear position does not cancel the position, so neutral-leaning statements weigh
 //!   less than polar ones when the speaker has any polar statement.
 //! - A hedged or conditional statement keeps its polarity ("we will back it only if ..."
-//!   is favor, by the corpus conventions) but pulls the score toward zero, so strength
-//!   shows in the score, not in the label.
+//!   is favor, by the corpus conventions) but pulls the score toward zero, and makes the
+//!   position qualified (strength 1) when most of the weight on the speaker's side is
+//!   hedged. Strength comes from the words, not from the model's certainty: on the
+//!   validation split a hedge cue separates qualified from clear statements better than
+//!   any threshold on the probabilities (see `models/stance/TRAINING.md`).
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -52,6 +55,7 @@ pub fn aggregate(statements: &[StatementEvidence]) -> Stance {
             label: StanceLabel::Neutral,
             score: 0.0,
             confidence: 0.0,
+            strength: 2,
             probabilities: Probabilities {
                 favor: 0.0,
                 against: 0.0,
@@ -67,6 +71,7 @@ pub fn aggregate(statements: &[StatementEvidence]) -> Stance {
     let mut total = 0.0f32;
     let mut hedged = 0.0f32;
     let mut sum = Probabilities::default();
+    let mut weights = Vec::with_capacity(statements.len());
     for s in statements {
         let p = normalised(s.probs);
         let mut w = 1.0;
@@ -86,6 +91,7 @@ pub fn aggregate(statements: &[StatementEvidence]) -> Stance {
         if s.hedged {
             hedged += w;
         }
+        weights.push(w);
     }
     let p = Probabilities {
         favor: sum.favor / total,
@@ -99,7 +105,35 @@ pub fn aggregate(statements: &[StatementEvidence]) -> Stance {
         label,
         score,
         confidence: p.get(label).clamp(0.0, 1.0),
+        strength: strength(label, statements, &weights),
         probabilities: p,
+    }
+}
+
+/// 1 when at least half the weight of the statements on the speaker's side (those whose
+/// own most probable label is the speaker's) is hedged or conditional; else 2. Neutral is
+/// always 2. With no statement on the side (the label comes from the mixture), all of
+/// the speaker's statements count.
+fn strength(label: StanceLabel, statements: &[StatementEvidence], weights: &[f32]) -> u8 {
+    if label == StanceLabel::Neutral {
+        return 2;
+    }
+    let on_side = |s: &StatementEvidence| normalised(s.probs).argmax() == label;
+    let any_on_side = statements.iter().any(on_side);
+    let (mut side, mut side_hedged) = (0.0f32, 0.0f32);
+    for (s, &w) in statements.iter().zip(weights) {
+        if any_on_side && !on_side(s) {
+            continue;
+        }
+        side += w;
+        if s.hedged {
+            side_hedged += w;
+        }
+    }
+    if side > 0.0 && side_hedged * 2.0 >= side {
+        1
+    } else {
+        2
     }
 }
 
@@ -123,14 +157,14 @@ fn normalised(p: Probabilities) -> Probabilities {
     }
 }
 
-/// Whether a statement is conditional or hedged: "only if", "unless", "as long as",
+/// Whether a statement is conditional or hedged: "only if", "only after", "unless", "as long as",
 /// "in principle", "may", "not convinced", "reluctantly", "for now", ...
 pub fn hedge_or_condition(text: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
             r"(?ix)\b(
-                if | unless | provided\s+(that)? | providing | as\s+long\s+as | so\s+long\s+as
+                if | unless | only\s+(after|when|once) | provided\s+(that)? | providing | as\s+long\s+as | so\s+long\s+as
               | on\s+condition | conditional | on\s+the\s+condition | assuming | depend(s|ing|ent)?
               | in\s+principle | for\s+now | for\s+the\s+time\s+being | at\s+this\s+stage
               | may | might | perhaps | possibly | probably | maybe
@@ -338,6 +372,24 @@ mod tests {
         }]);
         assert_eq!(hedged.label, StanceLabel::Favor);
         assert!(hedged.score > 0.0 && hedged.score < clear.score);
+        assert_eq!((clear.strength, hedged.strength), (2, 1));
+    }
+
+    #[test]
+    fn strength_reads_the_statements_on_the_speakers_side() {
+        let hedged = |probs| StatementEvidence {
+            hedged: true,
+            ..ev(probs)
+        };
+        // A hedged neutral aside does not qualify a clear position.
+        let s = aggregate(&[ev(p(0.85, 0.05, 0.1)), hedged(p(0.1, 0.1, 0.8))]);
+        assert_eq!((s.label, s.strength), (StanceLabel::Favor, 2));
+        // Half the weight on the side hedged: qualified.
+        let s = aggregate(&[ev(p(0.1, 0.8, 0.1)), hedged(p(0.1, 0.8, 0.1))]);
+        assert_eq!((s.label, s.strength), (StanceLabel::Against, 1));
+        // Neutral is always 2, hedged or not.
+        let s = aggregate(&[hedged(p(0.1, 0.1, 0.8))]);
+        assert_eq!((s.label, s.strength), (StanceLabel::Neutral, 2));
     }
 
     #[test]
@@ -358,6 +410,9 @@ mod tests {
         assert!(hedge_or_condition(
             "We are not opposed to the plan in principle."
         ));
+        assert!(hedge_or_condition(
+            "Her government would sign only after the patrol boats had left."
+        ));
         assert!(!hedge_or_condition("We reject this deal outright."));
         assert!(!hedge_or_condition("The union called the offer an insult."));
     }
@@ -366,7 +421,7 @@ mod tests {
     fn target_mentions_use_stems_and_synonyms() {
         assert!(mentions_target(
             "a ceasefire",
-            "A truce today is a gift to them."
+            "A truce now would only let them regroup."
         ));
         assert!(mentions_target(
             "the tariff increase",

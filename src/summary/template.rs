@@ -6,21 +6,17 @@
 //! Rules: speakers who take a side come first, strongest first; at most [`MAX_NAMES`]
 //! names; the rest are grouped per position ("another speaker opposes it", "others are
 //! neutral"), without counts: a number the article does not contain is never written.
-//! A qualified position is phrased "backs it conditionally" / "is wary of it" only when
-//! the text says so: the score is weak (|score| below [`WEAK_SCORE`]) *and* one of the
-//! speaker's statements on that side carries a condition or hedge ("only if", "unless",
-//! "may", "not convinced", ...). A weak score alone is the model's uncertainty, not the
-//! speaker's reservation, and the line does not turn one into the other. No line when
-//! nobody takes a side.
+//! A qualified position (strength 1) is phrased "backs it conditionally" / "is wary of
+//! it". Strength comes from the speaker's words (a condition or hedge in the statements
+//! on their side: "only if", "unless", "may", "not convinced", ...; see
+//! [`crate::stance::aggregate`]), never from a weak score alone: the model's uncertainty
+//! is not the speaker's reservation, and the line does not turn one into the other. No
+//! line when nobody takes a side.
 
 use crate::report::{Origin, Span, SpeakerReport, StanceLabel, SummarySentence};
-use crate::stance::aggregate::hedge_or_condition;
 
 /// Most names in the line.
 pub const MAX_NAMES: usize = 4;
-/// Below this |score| a favor/against position can read as qualified (strength 1), if
-/// the text carries a condition or hedge.
-pub const WEAK_SCORE: f32 = 0.5;
 
 /// A position as the line phrases it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,12 +30,7 @@ enum Position {
 
 impl Position {
     fn of(s: &SpeakerReport) -> Position {
-        let label = s.stance.label;
-        let weak = s.stance.score.abs() < WEAK_SCORE
-            && s.statements
-                .iter()
-                .any(|st| st.stance.label == label && hedge_or_condition(&st.text));
-        match (label, weak) {
+        match (s.stance.label, s.stance.strength == 1) {
             (StanceLabel::Favor, false) => Position::Favours,
             (StanceLabel::Favor, true) => Position::BacksConditionally,
             (StanceLabel::Against, false) => Position::Opposes,
