@@ -217,7 +217,8 @@ pub struct Stance {
     pub probabilities: Probabilities,
 }
 
-fn clear_strength() -> u8 {
+/// The strength of a stance written without one (older reports): clear.
+pub(crate) fn clear_strength() -> u8 {
     2
 }
 

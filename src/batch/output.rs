@@ -287,12 +287,8 @@ struct StanceView {
     score: f32,
     confidence: f32,
     /// Rows written before strength was reported read as clear (2).
-    #[serde(default = "clear")]
+    #[serde(default = "crate::report::clear_strength")]
     strength: u8,
-}
-
-fn clear() -> u8 {
-    2
 }
 
 /// Counts bytes consumed through a `BufRead`, to find gzip member boundaries.

@@ -71,7 +71,8 @@ pub fn aggregate(statements: &[StatementEvidence]) -> Stance {
     let mut total = 0.0f32;
     let mut hedged = 0.0f32;
     let mut sum = Probabilities::default();
-    let mut weights = Vec::with_capacity(statements.len());
+    // Per statement: weight, own most probable label and hedge, for the strength.
+    let mut weighed = Vec::with_capacity(statements.len());
     for s in statements {
         let p = normalised(s.probs);
         let mut w = 1.0;
@@ -91,7 +92,7 @@ pub fn aggregate(statements: &[StatementEvidence]) -> Stance {
         if s.hedged {
             hedged += w;
         }
-        weights.push(w);
+        weighed.push((w, p.argmax(), s.hedged));
     }
     let p = Probabilities {
         favor: sum.favor / total,
@@ -105,7 +106,7 @@ pub fn aggregate(statements: &[StatementEvidence]) -> Stance {
         label,
         score,
         confidence: p.get(label).clamp(0.0, 1.0),
-        strength: strength(label, statements, &weights),
+        strength: strength(label, &weighed),
         probabilities: p,
     }
 }
@@ -114,19 +115,18 @@ pub fn aggregate(statements: &[StatementEvidence]) -> Stance {
 /// own most probable label is the speaker's) is hedged or conditional; else 2. Neutral is
 /// always 2. With no statement on the side (the label comes from the mixture), all of
 /// the speaker's statements count.
-fn strength(label: StanceLabel, statements: &[StatementEvidence], weights: &[f32]) -> u8 {
+fn strength(label: StanceLabel, weighed: &[(f32, StanceLabel, bool)]) -> u8 {
     if label == StanceLabel::Neutral {
         return 2;
     }
-    let on_side = |s: &StatementEvidence| normalised(s.probs).argmax() == label;
-    let any_on_side = statements.iter().any(on_side);
+    let any_on_side = weighed.iter().any(|&(_, l, _)| l == label);
     let (mut side, mut side_hedged) = (0.0f32, 0.0f32);
-    for (s, &w) in statements.iter().zip(weights) {
-        if any_on_side && !on_side(s) {
+    for &(w, l, hedged) in weighed {
+        if any_on_side && l != label {
             continue;
         }
         side += w;
-        if s.hedged {
+        if hedged {
             side_hedged += w;
         }
     }

@@ -382,18 +382,12 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
         .map(|(k, v)| Ok((k.clone(), v.to_dtype(DType::F32)?)))
         .collect::<Result<HashMap<_, _>>>()?;
     let clf = TrainedClassifier::from_parts(&cfg.base, art_cfg.clone(), f32_overrides, &device)?;
-    let (validation, validation_errors) = evaluate_examples(&clf, &val)?;
+    let Evaluation {
+        metrics: validation,
+        by_file: validation_by_file,
+        errors: validation_errors,
+    } = evaluate_examples(&clf, &val)?;
     tracing::info!("validation (saved artifact):\n{validation}");
-    let mut validation_by_file = Vec::new();
-    let mut files: Vec<&str> = val.iter().map(|e| e.source.as_str()).collect();
-    files.dedup();
-    for file in files {
-        let part: Vec<&Example> = val.iter().copied().filter(|e| e.source == file).collect();
-        validation_by_file.push(FileScore {
-            file: file.to_string(),
-            metrics: evaluate_examples(&clf, &part)?.0,
-        });
-    }
     art_cfg.training.validation_macro_f1 = (validation.macro_f1 * 1000.0).round() / 1000.0;
 
     let dev = match &cfg.dev_corpus {
@@ -704,19 +698,38 @@ impl TopModel {
     }
 }
 
-/// Scores of a model on labelled examples, and the examples it got wrong.
-pub fn evaluate_examples(
-    model: &dyn StanceModel,
-    examples: &[&Example],
-) -> Result<(Metrics, Vec<ExampleError>)> {
+/// A model's scores on labelled examples: over all, per data file (in file order), and
+/// the examples it got wrong.
+pub struct Evaluation {
+    pub metrics: Metrics,
+    pub by_file: Vec<FileScore>,
+    pub errors: Vec<ExampleError>,
+}
+
+/// Classify labelled examples once and score them; see [`Evaluation`].
+pub fn evaluate_examples(model: &dyn StanceModel, examples: &[&Example]) -> Result<Evaluation> {
     let inputs: Vec<StanceInput<'_>> = examples.iter().map(|e| e.input()).collect();
     let probs = model.classify(&inputs)?;
-    let metrics = Metrics::from_pairs(
-        examples
-            .iter()
-            .zip(&probs)
-            .map(|(e, p)| (e.label, p.argmax())),
-    );
+    // (file, gold, predicted) per example.
+    let outcomes: Vec<(&str, StanceLabel, StanceLabel)> = examples
+        .iter()
+        .zip(&probs)
+        .map(|(e, p)| (e.source.as_str(), e.label, p.argmax()))
+        .collect();
+    let mut files: Vec<&str> = outcomes.iter().map(|o| o.0).collect();
+    files.dedup();
+    let by_file = files
+        .into_iter()
+        .map(|f| FileScore {
+            file: f.to_string(),
+            metrics: Metrics::from_pairs(
+                outcomes
+                    .iter()
+                    .filter(|o| o.0 == f)
+                    .map(|&(_, gold, pred)| (gold, pred)),
+            ),
+        })
+        .collect();
     let errors = examples
         .iter()
         .zip(&probs)
@@ -731,7 +744,11 @@ pub fn evaluate_examples(
             tags: e.tags.clone(),
         })
         .collect();
-    Ok((metrics, errors))
+    Ok(Evaluation {
+        metrics: Metrics::from_pairs(outcomes.iter().map(|&(_, gold, pred)| (gold, pred))),
+        by_file,
+        errors,
+    })
 }
 
 /// One dev-corpus speaker's outcome.
