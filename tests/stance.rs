@@ -422,10 +422,12 @@ fn hub_stance_checkpoint_and_bad_labels() {
 
 /// `parley train stance` in miniature: a few dozen statements, one epoch over the top layer.
 /// Training is deterministic for a seed (two runs write byte-identical weights), the artifact
-/// loads over the base and classifies, and a different seed gives different weights.
+/// loads over the base and classifies, and a different seed gives different weights. A
+/// two-run soup starts with the single run (same epoch numbers), records its runs, and
+/// averages in a second run that saw the data in another order.
 #[test]
 fn training_is_deterministic_and_its_artifact_loads() {
-    use parley::stance::classifier::BaseFiles;
+    use parley::stance::classifier::{ArtifactConfig, BaseFiles, ARTIFACT_CONFIG};
     use parley::stance::train::{train, TrainConfig};
 
     let data = tempfile::tempdir().unwrap();
@@ -439,29 +441,53 @@ fn training_is_deterministic_and_its_artifact_loads() {
     .collect();
     write(&data.path().join("part.jsonl"), &(lines.join("\n") + "\n"));
 
-    let run = |seed: u64| {
+    let run = |seed: u64, runs: usize| {
         let out = tempfile::tempdir().unwrap();
         let cfg = TrainConfig {
             out_dir: Some(out.path().to_path_buf()),
             seed,
+            runs,
             epochs: 1,
             layers: 1,
             batch_size: 16,
             ..TrainConfig::new(data.path(), BaseFiles::from_dir(&base_dir()))
         };
         let report = train(&cfg).expect("train");
-        assert_eq!(report.epochs.len(), 1);
+        assert_eq!(report.epochs.len(), runs);
         assert_eq!(report.train_examples + report.validation_examples, 60);
         let weights = std::fs::read(out.path().join(ARTIFACT_WEIGHTS)).unwrap();
         (out, report, weights)
     };
-    let (out, report, a) = run(7);
-    let (_, _, b) = run(7);
+    let (out, report, a) = run(7, 1);
+    let (_, _, b) = run(7, 1);
     assert!(a == b, "the same seed gave different weights");
-    let (_, _, c) = run(8);
+    let (_, _, c) = run(8, 1);
     assert!(a != c, "a different seed gave the same weights");
     let digests: Vec<&str> = report.artifact.iter().map(|f| f.sha256.as_str()).collect();
     assert_eq!(digests.len(), 2, "{:?}", report.artifact);
+
+    let (soup_dir, soup, d) = run(7, 2);
+    assert!(a != d, "a two-run soup wrote the single run's weights");
+    let first = &soup.epochs[0];
+    assert_eq!((first.run, soup.epochs[1].run), (0, 1));
+    assert_eq!(
+        (first.mean_loss, first.validation_macro_f1),
+        (
+            report.epochs[0].mean_loss,
+            report.epochs[0].validation_macro_f1
+        ),
+        "run 0 of a soup is not the single run"
+    );
+    assert_ne!(
+        first.mean_loss, soup.epochs[1].mean_loss,
+        "run 1 repeated run 0"
+    );
+    let config: ArtifactConfig = serde_json::from_str(
+        &std::fs::read_to_string(soup_dir.path().join(ARTIFACT_CONFIG)).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(config.training.runs, 2);
+    TrainedClassifier::load(&base_dir(), soup_dir.path()).expect("load the soup");
 
     let clf = TrainedClassifier::load(&base_dir(), out.path()).expect("load the trained artifact");
     let p = clf

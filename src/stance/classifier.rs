@@ -67,6 +67,9 @@ pub struct ArtifactConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingProvenance {
     pub seed: u64,
+    /// Runs averaged into the weights (absent in single-run artifacts).
+    #[serde(default = "one_run", skip_serializing_if = "is_one_run")]
+    pub runs: usize,
     pub epochs: usize,
     pub batch_size: usize,
     pub learning_rate: f64,
@@ -74,6 +77,15 @@ pub struct TrainingProvenance {
     pub train_examples: usize,
     pub validation_examples: usize,
     pub validation_macro_f1: f64,
+}
+
+fn one_run() -> usize {
+    1
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature
+fn is_one_run(runs: &usize) -> bool {
+    *runs == 1
 }
 
 /// The base encoder's three files: the same as the encoder runtime's.

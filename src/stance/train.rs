@@ -69,6 +69,11 @@ pub struct TrainConfig {
     /// Hub id of the base, recorded in the artifact.
     pub base_model: String,
     pub seed: u64,
+    /// Runs averaged into the artifact (a "model soup", Wortsman et al. 2022): every run
+    /// starts from the same weights (the base layers and the same seeded head) and sees
+    /// the data in its own order with its own dropout; the artifact is the mean of the
+    /// runs' final weights. 1 is a single run.
+    pub runs: usize,
     pub epochs: usize,
     /// How many top encoder layers to fine-tune (1..=number of layers).
     pub layers: usize,
@@ -99,6 +104,7 @@ impl TrainConfig {
             base,
             base_model: "sentence-transformers/all-MiniLM-L6-v2".into(),
             seed: 13,
+            runs: 1,
             epochs: 6,
             layers: 6,
             batch_size: 16,
@@ -118,6 +124,9 @@ impl TrainConfig {
 /// One epoch's numbers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EpochLog {
+    /// Which run of the soup (0 when there is one run).
+    #[serde(default)]
+    pub run: usize,
     pub epoch: usize,
     pub mean_loss: f64,
     pub validation_macro_f1: f64,
@@ -191,9 +200,9 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
             "no training examples after the validation split".into(),
         ));
     }
-    if cfg.epochs == 0 || cfg.batch_size == 0 {
+    if cfg.epochs == 0 || cfg.batch_size == 0 || cfg.runs == 0 {
         return Err(Error::InvalidInput(
-            "epochs and batch size must be at least 1".into(),
+            "runs, epochs and batch size must be at least 1".into(),
         ));
     }
     tracing::info!(
@@ -249,110 +258,41 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
         "frozen layers cached"
     );
 
-    // Trainable part: the top layers initialised from the base, and a seeded head.
-    let mut rng = StdRng::seed_from_u64(cfg.seed);
-    let mut vars: HashMap<String, Var> = HashMap::new();
-    for (name, t) in &base_tensors {
-        if let Some(l) = layer_of(name) {
-            if l >= first_top {
-                vars.insert(name.clone(), Var::from_tensor(t)?);
-            }
-        }
-    }
-    let h = bert_cfg.hidden_size;
-    let bound = 1.0 / (h as f32).sqrt();
-    let w: Vec<f32> = (0..3 * h)
-        .map(|_| rng.random_range(-bound..bound))
-        .collect();
-    vars.insert(
-        "classifier.weight".into(),
-        Var::from_tensor(&Tensor::from_vec(w, (3, h), &device)?)?,
-    );
-    vars.insert(
-        "classifier.bias".into(),
-        Var::zeros(3, DType::F32, &device)?,
-    );
-    let model = TopModel::new(&vars, &bert_cfg, first_top)?;
-
-    let mut names: Vec<&String> = vars.keys().collect();
-    names.sort();
-    let mut opt = candle_nn::AdamW::new(
-        names.iter().map(|n| vars[*n].clone()).collect(),
-        ParamsAdamW {
-            lr: cfg.learning_rate,
-            weight_decay: cfg.weight_decay,
-            ..ParamsAdamW::default()
-        },
-    )?;
-
     let targets: Vec<[f32; 3]> = trn
         .iter()
         .map(|e| soft_target(e, cfg.qualified_neutral_mass))
         .collect();
-    let steps_per_epoch = trn.len().div_ceil(cfg.batch_size);
-    let total_steps = steps_per_epoch * cfg.epochs;
-    let warmup = ((total_steps as f64) * cfg.warmup_fraction).ceil().max(1.0) as usize;
-    let mut step = 0usize;
-    let mut epochs = Vec::new();
+    let data = RunData {
+        trn_enc: &trn_enc,
+        trn_cache: &trn_cache,
+        targets: &targets,
+        val: &val,
+        val_cache: &val_cache,
+    };
     let t_train = Instant::now();
-    for epoch in 1..=cfg.epochs {
-        let te = Instant::now();
-        let batches = make_batches(&trn_enc, cfg.batch_size, &mut rng);
-        let mut loss_sum = 0.0f64;
-        for (bi, batch) in batches.iter().enumerate() {
-            let lr = if step < warmup {
-                cfg.learning_rate * (step + 1) as f64 / warmup as f64
-            } else {
-                cfg.learning_rate * (total_steps - step) as f64
-                    / (total_steps - warmup).max(1) as f64
+    let mut epochs = Vec::new();
+    let mut sums: HashMap<String, Tensor> = HashMap::new();
+    for run in 0..cfg.runs {
+        let (weights, logs) = train_run(cfg, &bert_cfg, &base_tensors, first_top, &data, run)?;
+        epochs.extend(logs);
+        for (name, t) in weights {
+            let sum = match sums.remove(&name) {
+                Some(s) => (s + t)?,
+                None => t,
             };
-            opt.set_learning_rate(lr);
-            let (x, mask) = stack_cached(&trn_cache, batch, &device)?;
-            let mut drop = Dropout::new(cfg.dropout, &mut rng);
-            let logits = model.forward(&x, &mask, &mut drop)?;
-            let tgt: Vec<f32> = batch.iter().flat_map(|&i| targets[i]).collect();
-            let tgt = Tensor::from_vec(tgt, (batch.len(), 3), &device)?;
-            let logp = candle_nn::ops::log_softmax(&logits, D::Minus1)?;
-            let loss = (logp * tgt)?.sum(1)?.neg()?.mean_all()?;
-            opt.backward_step(&loss)?;
-            let l = f64::from(loss.to_scalar::<f32>()?);
-            loss_sum += l;
-            step += 1;
-            if (bi + 1) % 25 == 0 {
-                tracing::info!(
-                    epoch,
-                    step = bi + 1,
-                    of = batches.len(),
-                    loss = format!("{:.4}", loss_sum / (bi + 1) as f64),
-                    seconds = format!("{:.0}", te.elapsed().as_secs_f64()),
-                    "training"
-                );
-            }
+            sums.insert(name, sum);
         }
-        let preds = model.predict(&val_cache, &device)?;
-        let m = Metrics::from_pairs(val.iter().zip(&preds).map(|(e, p)| (e.label, p.argmax())));
-        let log = EpochLog {
-            epoch,
-            mean_loss: loss_sum / batches.len() as f64,
-            validation_macro_f1: m.macro_f1,
-            seconds: te.elapsed().as_secs_f64(),
-        };
-        tracing::info!(
-            epoch,
-            loss = format!("{:.4}", log.mean_loss),
-            val_macro_f1 = format!("{:.3}", log.validation_macro_f1),
-            seconds = format!("{:.0}", log.seconds),
-            "epoch done"
-        );
-        epochs.push(log);
     }
     let train_seconds = t_train.elapsed().as_secs_f64();
 
     // The artifact: replaced layers + head in f16, and the config.
+    // With several runs, the mean of their weights.
     let mut overrides: HashMap<String, Tensor> = HashMap::new();
-    for (name, v) in &vars {
-        overrides.insert(name.clone(), v.as_tensor().to_dtype(DType::F16)?);
+    for (name, sum) in sums {
+        let mean = (sum / cfg.runs as f64)?;
+        overrides.insert(name, mean.to_dtype(DType::F16)?);
     }
+    let h = bert_cfg.hidden_size;
     let provisional_f1 = epochs.last().map_or(0.0, |e| e.validation_macro_f1);
     let mut art_cfg = ArtifactConfig {
         format_version: ARTIFACT_FORMAT_VERSION,
@@ -367,6 +307,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
         labels: LABELS.to_vec(),
         training: TrainingProvenance {
             seed: cfg.seed,
+            runs: cfg.runs,
             epochs: cfg.epochs,
             batch_size: cfg.batch_size,
             learning_rate: cfg.learning_rate,
@@ -418,6 +359,143 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
         train_seconds,
         artifact,
     })
+}
+
+/// The examples one run trains on and is measured with.
+struct RunData<'a> {
+    trn_enc: &'a [Encoded],
+    trn_cache: &'a [Tensor],
+    targets: &'a [[f32; 3]],
+    val: &'a [&'a Example],
+    val_cache: &'a [Tensor],
+}
+
+/// The seed of a run's data order and dropout. Run 0 continues the stream that drew the
+/// head, so a one-run training is the same as before runs existed.
+fn run_seed(seed: u64, run: usize) -> u64 {
+    seed.wrapping_add((run as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
+/// One training run from the base weights and the seeded head; returns the trained
+/// tensors (top layers and head, f32) and the epochs' numbers.
+fn train_run(
+    cfg: &TrainConfig,
+    bert_cfg: &BertConfig,
+    base_tensors: &HashMap<String, Tensor>,
+    first_top: usize,
+    data: &RunData<'_>,
+    run: usize,
+) -> Result<(HashMap<String, Tensor>, Vec<EpochLog>)> {
+    let device = Device::Cpu;
+    // Every run starts from the same weights: the top layers as in the base, and a head
+    // drawn from the config's seed.
+    let mut rng = StdRng::seed_from_u64(cfg.seed);
+    let mut vars: HashMap<String, Var> = HashMap::new();
+    for (name, t) in base_tensors {
+        if let Some(l) = layer_of(name) {
+            if l >= first_top {
+                vars.insert(name.clone(), Var::from_tensor(t)?);
+            }
+        }
+    }
+    let h = bert_cfg.hidden_size;
+    let bound = 1.0 / (h as f32).sqrt();
+    let w: Vec<f32> = (0..3 * h)
+        .map(|_| rng.random_range(-bound..bound))
+        .collect();
+    vars.insert(
+        "classifier.weight".into(),
+        Var::from_tensor(&Tensor::from_vec(w, (3, h), &device)?)?,
+    );
+    vars.insert(
+        "classifier.bias".into(),
+        Var::zeros(3, DType::F32, &device)?,
+    );
+    if run > 0 {
+        rng = StdRng::seed_from_u64(run_seed(cfg.seed, run));
+    }
+    let model = TopModel::new(&vars, bert_cfg, first_top)?;
+
+    let mut names: Vec<&String> = vars.keys().collect();
+    names.sort();
+    let mut opt = candle_nn::AdamW::new(
+        names.iter().map(|n| vars[*n].clone()).collect(),
+        ParamsAdamW {
+            lr: cfg.learning_rate,
+            weight_decay: cfg.weight_decay,
+            ..ParamsAdamW::default()
+        },
+    )?;
+
+    let steps_per_epoch = data.trn_enc.len().div_ceil(cfg.batch_size);
+    let total_steps = steps_per_epoch * cfg.epochs;
+    let warmup = ((total_steps as f64) * cfg.warmup_fraction).ceil().max(1.0) as usize;
+    let mut step = 0usize;
+    let mut epochs = Vec::new();
+    for epoch in 1..=cfg.epochs {
+        let te = Instant::now();
+        let batches = make_batches(data.trn_enc, cfg.batch_size, &mut rng);
+        let mut loss_sum = 0.0f64;
+        for (bi, batch) in batches.iter().enumerate() {
+            let lr = if step < warmup {
+                cfg.learning_rate * (step + 1) as f64 / warmup as f64
+            } else {
+                cfg.learning_rate * (total_steps - step) as f64
+                    / (total_steps - warmup).max(1) as f64
+            };
+            opt.set_learning_rate(lr);
+            let (x, mask) = stack_cached(data.trn_cache, batch, &device)?;
+            let mut drop = Dropout::new(cfg.dropout, &mut rng);
+            let logits = model.forward(&x, &mask, &mut drop)?;
+            let tgt: Vec<f32> = batch.iter().flat_map(|&i| data.targets[i]).collect();
+            let tgt = Tensor::from_vec(tgt, (batch.len(), 3), &device)?;
+            let logp = candle_nn::ops::log_softmax(&logits, D::Minus1)?;
+            let loss = (logp * tgt)?.sum(1)?.neg()?.mean_all()?;
+            opt.backward_step(&loss)?;
+            let l = f64::from(loss.to_scalar::<f32>()?);
+            loss_sum += l;
+            step += 1;
+            if (bi + 1) % 25 == 0 {
+                tracing::info!(
+                    run,
+                    epoch,
+                    step = bi + 1,
+                    of = batches.len(),
+                    loss = format!("{:.4}", loss_sum / (bi + 1) as f64),
+                    seconds = format!("{:.0}", te.elapsed().as_secs_f64()),
+                    "training"
+                );
+            }
+        }
+        let preds = model.predict(data.val_cache, &device)?;
+        let m = Metrics::from_pairs(
+            data.val
+                .iter()
+                .zip(&preds)
+                .map(|(e, p)| (e.label, p.argmax())),
+        );
+        let log = EpochLog {
+            run,
+            epoch,
+            mean_loss: loss_sum / batches.len() as f64,
+            validation_macro_f1: m.macro_f1,
+            seconds: te.elapsed().as_secs_f64(),
+        };
+        tracing::info!(
+            run,
+            epoch,
+            loss = format!("{:.4}", log.mean_loss),
+            val_macro_f1 = format!("{:.3}", log.validation_macro_f1),
+            seconds = format!("{:.0}", log.seconds),
+            "epoch done"
+        );
+        epochs.push(log);
+    }
+    let weights = vars
+        .into_iter()
+        .map(|(name, v)| (name, v.as_tensor().clone()))
+        .collect();
+    Ok((weights, epochs))
 }
 
 /// Write the weights and config; returns each file with its size and sha256.
@@ -882,6 +960,10 @@ pub struct TrainStanceArgs {
     pub base: Option<PathBuf>,
     #[arg(long, default_value_t = 13)]
     pub seed: u64,
+    /// Training runs to average into the artifact (each with its own data order and
+    /// dropout, from the same initial weights).
+    #[arg(long, default_value_t = 1)]
+    pub runs: usize,
     #[arg(long, default_value_t = 6)]
     pub epochs: usize,
     /// Number of top encoder layers to fine-tune (6 = all of MiniLM's).
@@ -913,6 +995,7 @@ impl TrainStanceArgs {
         TrainConfig {
             out_dir: (!self.dry_run).then(|| self.out.clone()),
             seed: self.seed,
+            runs: self.runs,
             epochs: self.epochs,
             layers: self.layers,
             batch_size: self.batch_size,
