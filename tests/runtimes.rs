@@ -220,6 +220,91 @@ fn minilm_edge_inputs() {
     assert!(max_abs_diff(&a[0], &b[1]) < 1e-5);
 }
 
+/// parley's BERT forward (fused QKV, fused softmax, no mask when unpadded) agrees with
+/// candle-transformers' `BertModel` on sentence pairs (segment ids 0 and 1) in a padded
+/// batch and one at a time, token by token.
+#[test]
+fn minilm_fast_forward_matches_candle_bert() {
+    use candle_transformers::models::bert::{BertModel, Config};
+    use parley::model::bert::Bert;
+
+    let dir = minilm_dir();
+    let cfg: Config =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
+    let vb = || unsafe {
+        candle_nn::VarBuilder::from_mmaped_safetensors(
+            &[dir.join("model.safetensors")],
+            candle_core::DType::F32,
+            &Device::Cpu,
+        )
+        .unwrap()
+    };
+    let stock = BertModel::load(vb(), &cfg).unwrap();
+    let fast = Bert::load(vb(), &cfg).unwrap();
+    let tok = encoder().tokenizer();
+    let pairs = [
+        (
+            "the truce",
+            "Ana Ruiz said she supported the truce, at least for now.",
+        ),
+        ("a ceasefire", "No."),
+        (
+            "the toll",
+            "The council voted the toll down after a long and angry debate on Tuesday.",
+        ),
+    ];
+    let encs: Vec<_> = pairs
+        .iter()
+        .map(|p| tok.encode(*p, true).unwrap())
+        .collect();
+    let len = encs.iter().map(|e| e.get_ids().len()).max().unwrap();
+    let (mut ids, mut types, mut mask) = (vec![], vec![], vec![]);
+    for e in &encs {
+        let n = e.get_ids().len();
+        assert!(e.get_type_ids().contains(&1), "pairs use segment 1");
+        ids.extend(
+            e.get_ids()
+                .iter()
+                .copied()
+                .chain(std::iter::repeat_n(0, len - n)),
+        );
+        types.extend(
+            e.get_type_ids()
+                .iter()
+                .copied()
+                .chain(std::iter::repeat_n(0, len - n)),
+        );
+        mask.extend((0..len).map(|j| u32::from(j < n)));
+    }
+    let t = |v: Vec<u32>, rows: usize| Tensor::from_vec(v, (rows, len), &Device::Cpu).unwrap();
+    let (ids, types, mask) = (t(ids, 3), t(types, 3), t(mask, 3));
+    let a = stock.forward(&ids, &types, Some(&mask)).unwrap();
+    let b = fast.forward(&ids, &types, Some(&mask)).unwrap();
+    for (i, e) in encs.iter().enumerate() {
+        let n = e.get_ids().len();
+        let real = |x: &Tensor| -> Vec<f32> {
+            x.get(i)
+                .unwrap()
+                .narrow(0, 0, n)
+                .unwrap()
+                .flatten_all()
+                .unwrap()
+                .to_vec1()
+                .unwrap()
+        };
+        let d = max_abs_diff(&real(&a), &real(&b));
+        assert!(d < 1e-4, "padded batch, pair {i}: max abs diff {d}");
+        // Alone, unpadded: the fast path skips the mask.
+        let one = |v: &[u32]| Tensor::new(v, &Device::Cpu).unwrap().unsqueeze(0).unwrap();
+        let alone = fast
+            .forward(&one(e.get_ids()), &one(e.get_type_ids()), None)
+            .unwrap();
+        let alone: Vec<f32> = alone.flatten_all().unwrap().to_vec1().unwrap();
+        let d = max_abs_diff(&real(&a), &alone);
+        assert!(d < 1e-4, "pair {i} alone: max abs diff {d}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // GGUF tokenizer
 // ---------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 //! The sentence encoder: a BERT-family model (all-MiniLM-L6-v2 by default) loaded from
-//! safetensors and run with candle-transformers' `BertModel`.
+//! safetensors and run with [`super::bert::Bert`] (candle-transformers' `BertModel` math in
+//! fewer ops).
 //!
 //! It owns tokenisation (tokenizer.json through the `tokenizers` crate, truncated to the
 //! model's sentence length), length-sorted padded batching, mean pooling over real tokens,
@@ -11,9 +12,10 @@ use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config, DTYPE};
+use candle_transformers::models::bert::{Config, DTYPE};
 use tokenizers::{Tokenizer, TruncationParams};
 
+use super::bert::Bert;
 use crate::model::Embedder;
 use crate::{Error, Result};
 
@@ -70,7 +72,7 @@ pub struct TokenOutput {
 
 /// A loaded sentence encoder. `Send + Sync`: one instance serves every thread.
 pub struct Encoder {
-    model: BertModel,
+    model: Bert,
     tokenizer: Tokenizer,
     device: Device,
     hidden_size: usize,
@@ -149,7 +151,7 @@ impl Encoder {
             .unwrap_or(config.pad_token_id as u32);
 
         let vb = mmap_weights(&files.weights, device)?;
-        let model = BertModel::load(vb, &config).map_err(|e| {
+        let model = Bert::load(vb, &config).map_err(|e| {
             Error::ModelUnavailable(format!(
                 "weights {} do not match config {}: {e}",
                 files.weights.display(),

@@ -16,6 +16,7 @@ pub trait Embedder: Send + Sync {
     fn name(&self) -> &str;
 }
 
+pub mod bert;
 pub mod device;
 pub mod encoder;
 pub mod generator;

@@ -27,6 +27,7 @@ use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStr
 
 use super::data::{label_index, InputFormat};
 use super::{StanceInput, StanceModel};
+use crate::model::bert::Bert;
 use crate::report::{Probabilities, StanceLabel};
 use crate::{Error, Result};
 
@@ -253,7 +254,7 @@ fn run_batched(
 /// The registry MiniLM base with a fine-tuned stance artifact laid over it.
 pub struct TrainedClassifier {
     tokenizer: Tokenizer,
-    bert: BertModel,
+    bert: Bert,
     head: Linear,
     order: [StanceLabel; 3],
     config: ArtifactConfig,
@@ -394,7 +395,7 @@ impl TrainedClassifier {
             }
         }
         let vb = VarBuilder::from_tensors(tensors, DType::F32, device);
-        let bert = BertModel::load(vb, &bert_cfg)
+        let bert = Bert::load(vb, &bert_cfg)
             .map_err(|e| model_err(format!("building the stance encoder: {e}")))?;
         let tokenizer = load_tokenizer(&base.tokenizer, config.max_tokens)?;
         let name = format!(

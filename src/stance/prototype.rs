@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::model::bert::Bert;
 use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::BertModel;
 use tokenizers::Tokenizer;
 
 use super::classifier::{
@@ -133,7 +133,7 @@ fn capitalise(s: &str) -> String {
 /// A sentence-transformers style embedder (mean pooling, L2 norm) on a BERT base.
 pub struct MeanPoolEmbedder {
     tokenizer: Tokenizer,
-    bert: BertModel,
+    bert: Bert,
     device: Device,
     name: String,
 }
@@ -143,7 +143,7 @@ impl MeanPoolEmbedder {
         let files = BaseFiles::from_dir(base_dir);
         let cfg = read_bert_config(&files.config)?;
         let tensors = load_tensors(&files.weights, &Device::Cpu)?;
-        let bert = BertModel::load(
+        let bert = Bert::load(
             VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu),
             &cfg,
         )
