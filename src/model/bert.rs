@@ -1,8 +1,8 @@
 //! A BERT encoder forward pass for inference: the math of candle-transformers' `BertModel`
-//! (up to an erf approximation within 5e-7) in fewer tensor operations. On two CPU cores a MiniLM pass over one
-//! sentence is a few dozen tokens: every candle op there is a trip through the thread
-//! pool, so the op count, not the arithmetic, sets much of the latency (perf on the stance
-//! bench: 10 % of the time in the pool's barrier). Per layer this does 18 ops where
+//! (up to an erf approximation within 5e-7) in fewer tensor operations. On two CPU cores a
+//! MiniLM pass over one sentence is a few dozen tokens: every candle op there is a trip
+//! through the thread pool, so the op count, not the arithmetic, sets much of the latency
+//! (perf on the stance bench: 10 % of the time in the pool's barrier). Per layer this does 18 ops where
 //! `BertModel` does about 31, as text-embeddings-inference's BERT does:
 //! - query, key and value are one (3H × H) matmul, split by a single copy into heads;
 //! - the 1/√d scale is folded into the query weights at load time;
@@ -191,16 +191,13 @@ impl Bert {
     /// A shape mismatch or a failing tensor op.
     pub fn forward(&self, ids: &Tensor, types: &Tensor, mask: Option<&Tensor>) -> Result<Tensor> {
         let mut x = self.embeddings.forward(ids, types)?;
-        let padded = match mask {
-            Some(m) => m
-                .to_dtype(DType::U32)?
-                .flatten_all()?
-                .to_vec1::<u32>()?
-                .contains(&0),
-            None => false,
-        };
         let mask_add = match mask {
-            Some(m) if padded => {
+            Some(m)
+                if m.to_dtype(DType::U32)?
+                    .flatten_all()?
+                    .to_vec1::<u32>()?
+                    .contains(&0) =>
+            {
                 let m = m.to_dtype(x.dtype())?;
                 // 0 for real tokens, the dtype's minimum for padding, as BertModel does.
                 let add = ((m.ones_like()? - m)? * f64::from(f32::MIN))?;

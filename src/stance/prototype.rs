@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::model::bert::Bert;
 use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 use tokenizers::Tokenizer;
@@ -20,6 +19,7 @@ use super::classifier::{
     load_tensors, load_tokenizer, mean_pool, model_err, pad_batch, read_bert_config, BaseFiles,
 };
 use super::{StanceInput, StanceModel};
+use crate::model::bert::Bert;
 use crate::model::Embedder;
 use crate::report::Probabilities;
 use crate::Result;
