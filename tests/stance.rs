@@ -441,12 +441,14 @@ fn training_is_deterministic_and_its_artifact_loads() {
     .collect();
     write(&data.path().join("part.jsonl"), &(lines.join("\n") + "\n"));
 
-    let run = |seed: u64, runs: usize| {
+    let run_with = |seed: u64, runs: usize, label_smoothing: f32, rdrop: f32| {
         let out = tempfile::tempdir().unwrap();
         let cfg = TrainConfig {
             out_dir: Some(out.path().to_path_buf()),
             seed,
             runs,
+            label_smoothing,
+            rdrop,
             epochs: 1,
             layers: 1,
             batch_size: 16,
@@ -458,6 +460,7 @@ fn training_is_deterministic_and_its_artifact_loads() {
         let weights = std::fs::read(out.path().join(ARTIFACT_WEIGHTS)).unwrap();
         (out, report, weights)
     };
+    let run = |seed: u64, runs: usize| run_with(seed, runs, 0.0, 0.0);
     let (out, report, a) = run(7, 1);
     let (_, _, b) = run(7, 1);
     assert!(a == b, "the same seed gave different weights");
@@ -488,6 +491,26 @@ fn training_is_deterministic_and_its_artifact_loads() {
     .unwrap();
     assert_eq!(config.training.runs, 2);
     TrainedClassifier::load(&base_dir(), soup_dir.path()).expect("load the soup");
+
+    // Label smoothing and R-drop change the weights, are recorded in the artifact's
+    // config, and stay deterministic.
+    let (reg_dir, reg, e) = run_with(7, 1, 0.1, 1.0);
+    let (_, _, e2) = run_with(7, 1, 0.1, 1.0);
+    assert!(e == e2, "R-drop with the same seed gave different weights");
+    assert!(
+        a != e,
+        "label smoothing and R-drop left the weights unchanged"
+    );
+    assert!(reg.epochs[0].mean_loss.is_finite());
+    let config: ArtifactConfig = serde_json::from_str(
+        &std::fs::read_to_string(reg_dir.path().join(ARTIFACT_CONFIG)).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (config.training.label_smoothing, config.training.rdrop),
+        (0.1, 1.0)
+    );
+    TrainedClassifier::load(&base_dir(), reg_dir.path()).expect("load the R-drop artifact");
 
     let clf = TrainedClassifier::load(&base_dir(), out.path()).expect("load the trained artifact");
     let p = clf

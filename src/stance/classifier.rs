@@ -71,6 +71,12 @@ pub struct TrainingProvenance {
     /// Runs averaged into the weights (absent in single-run artifacts).
     #[serde(default = "one_run", skip_serializing_if = "is_one_run")]
     pub runs: usize,
+    /// Label smoothing of the training targets (absent when 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub label_smoothing: f32,
+    /// R-drop weight (absent when 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rdrop: f32,
     pub epochs: usize,
     pub batch_size: usize,
     pub learning_rate: f64,
@@ -87,6 +93,11 @@ fn one_run() -> usize {
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature
 fn is_one_run(runs: &usize) -> bool {
     *runs == 1
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature
+fn is_zero(x: &f32) -> bool {
+    *x == 0.0
 }
 
 /// The base encoder's three files: the same as the encoder runtime's.

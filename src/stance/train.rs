@@ -96,6 +96,12 @@ pub struct TrainConfig {
     pub max_tokens: usize,
     /// Probability mass moved from the label to neutral in a qualified example's target.
     pub qualified_neutral_mass: f32,
+    /// Label smoothing: the target is mixed with the uniform distribution by this much.
+    pub label_smoothing: f32,
+    /// R-drop (Liang et al. 2021): each batch runs forward twice with independent dropout,
+    /// and the symmetric KL divergence between the two predictions, times this weight, is
+    /// added to their mean cross-entropy. 0 is one forward per batch.
+    pub rdrop: f32,
     /// A corpus directory (`corpus/dev`) to measure per-speaker stance on, given the gold
     /// evidence.
     pub dev_corpus: Option<PathBuf>,
@@ -122,6 +128,8 @@ impl TrainConfig {
             validation_percent: 10,
             max_tokens: 128,
             qualified_neutral_mass: 0.25,
+            label_smoothing: 0.0,
+            rdrop: 0.0,
             dev_corpus: None,
         }
     }
@@ -266,7 +274,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
 
     let targets: Vec<[f32; 3]> = trn
         .iter()
-        .map(|e| soft_target(e, cfg.qualified_neutral_mass))
+        .map(|e| soft_target(e, cfg.qualified_neutral_mass, cfg.label_smoothing))
         .collect();
     let data = RunData {
         trn_enc: &trn_enc,
@@ -314,6 +322,8 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
         training: TrainingProvenance {
             seed: cfg.seed,
             runs: cfg.runs,
+            label_smoothing: cfg.label_smoothing,
+            rdrop: cfg.rdrop,
             epochs: cfg.epochs,
             batch_size: cfg.batch_size,
             learning_rate: cfg.learning_rate,
@@ -451,12 +461,15 @@ fn train_run(
             };
             opt.set_learning_rate(lr);
             let (x, mask) = stack_cached(data.trn_cache, batch, &device)?;
-            let mut drop = Dropout::new(cfg.dropout, &mut rng);
-            let logits = model.forward(&x, &mask, &mut drop)?;
             let tgt: Vec<f32> = batch.iter().flat_map(|&i| data.targets[i]).collect();
             let tgt = Tensor::from_vec(tgt, (batch.len(), 3), &device)?;
-            let logp = candle_nn::ops::log_softmax(&logits, D::Minus1)?;
-            let loss = (logp * tgt)?.sum(1)?.neg()?.mean_all()?;
+            let logp = model.log_probs(&x, &mask, &mut Dropout::new(cfg.dropout, &mut rng))?;
+            let mut loss = cross_entropy(&logp, &tgt)?;
+            if cfg.rdrop > 0.0 {
+                let logp2 = model.log_probs(&x, &mask, &mut Dropout::new(cfg.dropout, &mut rng))?;
+                let ce = ((loss + cross_entropy(&logp2, &tgt)?)? * 0.5)?;
+                loss = (ce + (symmetric_kl(&logp, &logp2)? * f64::from(cfg.rdrop))?)?;
+            }
             opt.backward_step(&loss)?;
             let l = f64::from(loss.to_scalar::<f32>()?);
             loss_sum += l;
@@ -539,8 +552,8 @@ fn layer_of(name: &str) -> Option<usize> {
 }
 
 /// The training target: one-hot, or for a qualified example the label with some mass
-/// moved to neutral.
-fn soft_target(e: &Example, qualified_mass: f32) -> [f32; 3] {
+/// moved to neutral; then mixed with the uniform distribution by `smoothing`.
+fn soft_target(e: &Example, qualified_mass: f32, smoothing: f32) -> [f32; 3] {
     let mut t = [0.0; 3];
     let i = label_index(e.label);
     if e.strength == 1 && e.label != StanceLabel::Neutral {
@@ -549,7 +562,21 @@ fn soft_target(e: &Example, qualified_mass: f32) -> [f32; 3] {
     } else {
         t[i] = 1.0;
     }
-    t
+    t.map(|x| x * (1.0 - smoothing) + smoothing / 3.0)
+}
+
+/// Mean cross-entropy of (batch, 3) log-probabilities against soft targets.
+fn cross_entropy(logp: &Tensor, targets: &Tensor) -> Result<Tensor> {
+    Ok((logp * targets)?.sum(1)?.neg()?.mean_all()?)
+}
+
+/// Mean over the batch of the symmetric KL divergence between two (batch, 3)
+/// log-probability tensors: (KL(p‖q) + KL(q‖p)) / 2.
+fn symmetric_kl(logp: &Tensor, logq: &Tensor) -> Result<Tensor> {
+    let diff = (logp - logq)?;
+    let pq = (logp.exp()? * &diff)?.sum(1)?;
+    let qp = (logq.exp()? * diff.neg()?)?.sum(1)?;
+    Ok(((pq + qp)? * 0.5)?.mean_all()?)
 }
 
 /// Run the frozen layers once over every example; keep each example's (len, H) output.
@@ -761,6 +788,14 @@ impl TopModel {
         }
         let pooled = drop.apply(&mean_pool(&hs, mask)?)?;
         Ok(self.head.forward(&pooled)?)
+    }
+
+    /// Log-probabilities of the labels, (batch, 3).
+    fn log_probs(&self, x: &Tensor, mask: &Tensor, drop: &mut Dropout<'_>) -> Result<Tensor> {
+        Ok(candle_nn::ops::log_softmax(
+            &self.forward(x, mask, drop)?,
+            D::Minus1,
+        )?)
     }
 
     /// Predictions on cached states, no dropout, in input order.
@@ -987,6 +1022,14 @@ pub struct TrainStanceArgs {
     /// Mass moved to neutral in a qualified example's training target.
     #[arg(long, default_value_t = 0.25)]
     pub qualified_mass: f32,
+    /// Label smoothing: mix each training target with the uniform distribution by this much.
+    #[arg(long, default_value_t = 0.0)]
+    pub label_smoothing: f32,
+    /// R-drop weight: run each batch twice with independent dropout and add this times the
+    /// symmetric KL divergence of the two predictions to the loss (0 = off; doubles the
+    /// training time).
+    #[arg(long, default_value_t = 0.0)]
+    pub rdrop: f32,
     /// Corpus directory to measure per-speaker stance on (gold evidence).
     #[arg(long)]
     pub dev_corpus: Option<PathBuf>,
@@ -1009,6 +1052,8 @@ impl TrainStanceArgs {
             dropout: self.dropout,
             input_format: self.input_format,
             qualified_neutral_mass: self.qualified_mass,
+            label_smoothing: self.label_smoothing,
+            rdrop: self.rdrop,
             dev_corpus: self.dev_corpus.clone(),
             ..TrainConfig::new(&self.data, base)
         }
@@ -1039,9 +1084,13 @@ mod tests {
             tags: vec![],
             source: String::new(),
         };
-        assert_eq!(soft_target(&e, 0.25), [0.0, 0.75, 0.25]);
+        assert_eq!(soft_target(&e, 0.25, 0.0), [0.0, 0.75, 0.25]);
         e.strength = 2;
-        assert_eq!(soft_target(&e, 0.25), [0.0, 1.0, 0.0]);
+        assert_eq!(soft_target(&e, 0.25, 0.0), [0.0, 1.0, 0.0]);
+        let t = soft_target(&e, 0.25, 0.3);
+        assert!(
+            (t[0] - 0.1).abs() < 1e-6 && (t[1] - 0.8).abs() < 1e-6 && (t[2] - 0.1).abs() < 1e-6
+        );
     }
 
     /// The differentiable layer norm matches candle-nn's fused kernel.
