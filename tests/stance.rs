@@ -441,7 +441,7 @@ fn training_is_deterministic_and_its_artifact_loads() {
     .collect();
     write(&data.path().join("part.jsonl"), &(lines.join("\n") + "\n"));
 
-    let run_with = |seed: u64, runs: usize, label_smoothing: f32, rdrop: f32| {
+    let run_with = |seed: u64, runs: usize, label_smoothing: f32, rdrop: f32, grouped: bool| {
         let out = tempfile::tempdir().unwrap();
         let cfg = TrainConfig {
             out_dir: Some(out.path().to_path_buf()),
@@ -449,6 +449,7 @@ fn training_is_deterministic_and_its_artifact_loads() {
             runs,
             label_smoothing,
             rdrop,
+            grouped_batches: grouped,
             epochs: 1,
             layers: 1,
             batch_size: 16,
@@ -460,7 +461,7 @@ fn training_is_deterministic_and_its_artifact_loads() {
         let weights = std::fs::read(out.path().join(ARTIFACT_WEIGHTS)).unwrap();
         (out, report, weights)
     };
-    let run = |seed: u64, runs: usize| run_with(seed, runs, 0.0, 0.0);
+    let run = |seed: u64, runs: usize| run_with(seed, runs, 0.0, 0.0, true);
     let (out, report, a) = run(7, 1);
     let (_, _, b) = run(7, 1);
     assert!(a == b, "the same seed gave different weights");
@@ -492,10 +493,10 @@ fn training_is_deterministic_and_its_artifact_loads() {
     assert_eq!(config.training.runs, 2);
     TrainedClassifier::load(&base_dir(), soup_dir.path()).expect("load the soup");
 
-    // Label smoothing and R-drop change the weights, are recorded in the artifact's
-    // config, and stay deterministic.
-    let (reg_dir, reg, e) = run_with(7, 1, 0.1, 1.0);
-    let (_, _, e2) = run_with(7, 1, 0.1, 1.0);
+    // Label smoothing, R-drop and random batches change the weights, are recorded in the
+    // artifact's config, and stay deterministic.
+    let (reg_dir, reg, e) = run_with(7, 1, 0.1, 1.0, false);
+    let (_, _, e2) = run_with(7, 1, 0.1, 1.0, false);
     assert!(e == e2, "R-drop with the same seed gave different weights");
     assert!(
         a != e,
@@ -507,8 +508,12 @@ fn training_is_deterministic_and_its_artifact_loads() {
     )
     .unwrap();
     assert_eq!(
-        (config.training.label_smoothing, config.training.rdrop),
-        (0.1, 1.0)
+        (
+            config.training.label_smoothing,
+            config.training.rdrop,
+            config.training.random_batches
+        ),
+        (0.1, 1.0, true)
     );
     TrainedClassifier::load(&base_dir(), reg_dir.path()).expect("load the R-drop artifact");
 

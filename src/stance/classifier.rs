@@ -77,6 +77,9 @@ pub struct TrainingProvenance {
     /// R-drop weight (absent when 0).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub rdrop: f32,
+    /// Batches drawn at random rather than grouped by length (absent when grouped).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub random_batches: bool,
     pub epochs: usize,
     pub batch_size: usize,
     pub learning_rate: f64,

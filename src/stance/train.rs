@@ -81,6 +81,10 @@ pub struct TrainConfig {
     /// runs' final weights. 1 is a single run.
     pub runs: usize,
     pub epochs: usize,
+    /// Batches of statements of similar length (shuffled, sorted by length in windows of
+    /// 8 batches, the batches shuffled again), which pads less; `false` draws batches at
+    /// random.
+    pub grouped_batches: bool,
     /// How many top encoder layers to fine-tune (1..=number of layers).
     pub layers: usize,
     pub batch_size: usize,
@@ -118,6 +122,7 @@ impl TrainConfig {
             seed: 13,
             runs: 1,
             epochs: 6,
+            grouped_batches: true,
             layers: 6,
             batch_size: 16,
             learning_rate: 1e-4,
@@ -324,6 +329,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
             runs: cfg.runs,
             label_smoothing: cfg.label_smoothing,
             rdrop: cfg.rdrop,
+            random_batches: !cfg.grouped_batches,
             epochs: cfg.epochs,
             batch_size: cfg.batch_size,
             learning_rate: cfg.learning_rate,
@@ -450,7 +456,7 @@ fn train_run(
     let mut epochs = Vec::new();
     for epoch in 1..=cfg.epochs {
         let te = Instant::now();
-        let batches = make_batches(data.trn_enc, cfg.batch_size, &mut rng);
+        let batches = make_batches(data.trn_enc, cfg.batch_size, cfg.grouped_batches, &mut rng);
         let mut loss_sum = 0.0f64;
         for (bi, batch) in batches.iter().enumerate() {
             let lr = if step < warmup {
@@ -601,9 +607,17 @@ fn cache_hidden(bottom: &BertModel, encs: &[Encoded], device: &Device) -> Result
 
 /// Shuffled batches of similar length: shuffle, sort windows of 8 batches by length, cut
 /// into batches, shuffle the batches. Less padding, still random.
-fn make_batches(encs: &[Encoded], batch: usize, rng: &mut StdRng) -> Vec<Vec<usize>> {
+fn make_batches(
+    encs: &[Encoded],
+    batch: usize,
+    grouped: bool,
+    rng: &mut StdRng,
+) -> Vec<Vec<usize>> {
     let mut idx: Vec<usize> = (0..encs.len()).collect();
     idx.shuffle(rng);
+    if !grouped {
+        return idx.chunks(batch).map(<[usize]>::to_vec).collect();
+    }
     let mut batches = Vec::new();
     for window in idx.chunks_mut(batch * 8) {
         window.sort_by_key(|&i| encs[i].ids.len());
@@ -1007,6 +1021,9 @@ pub struct TrainStanceArgs {
     pub runs: usize,
     #[arg(long, default_value_t = 6)]
     pub epochs: usize,
+    /// Draw training batches at random instead of grouping statements of similar length.
+    #[arg(long)]
+    pub random_batches: bool,
     /// Number of top encoder layers to fine-tune (6 = all of MiniLM's).
     #[arg(long, default_value_t = 6)]
     pub layers: usize,
@@ -1046,6 +1063,7 @@ impl TrainStanceArgs {
             seed: self.seed,
             runs: self.runs,
             epochs: self.epochs,
+            grouped_batches: !self.random_batches,
             layers: self.layers,
             batch_size: self.batch_size,
             learning_rate: self.lr,
@@ -1071,6 +1089,35 @@ mod tests {
             Some(4)
         );
         assert_eq!(layer_of("embeddings.word_embeddings.weight"), None);
+    }
+
+    /// Both batchings cover every example once; grouped batches are sorted by length
+    /// within each window, random ones are not.
+    #[test]
+    fn batches_cover_the_data_once() {
+        let encs: Vec<Encoded> = (0..100)
+            .map(|i| Encoded {
+                ids: vec![0; 1 + (i * 37) % 50],
+                type_ids: vec![0; 1 + (i * 37) % 50],
+            })
+            .collect();
+        let spread = |b: &Vec<usize>| {
+            let lens: Vec<usize> = b.iter().map(|&i| encs[i].ids.len()).collect();
+            lens.iter().max().unwrap() - lens.iter().min().unwrap()
+        };
+        let mut spreads = Vec::new();
+        for grouped in [true, false] {
+            let batches = make_batches(&encs, 8, grouped, &mut StdRng::seed_from_u64(1));
+            let mut all: Vec<usize> = batches.iter().flatten().copied().collect();
+            all.sort_unstable();
+            assert_eq!(all, (0..100).collect::<Vec<_>>(), "grouped={grouped}");
+            assert!(batches.iter().all(|b| b.len() <= 8));
+            spreads.push(batches.iter().map(spread).sum::<usize>());
+        }
+        assert!(
+            spreads[0] * 2 < spreads[1],
+            "grouped batches are not tighter in length: {spreads:?}"
+        );
     }
 
     #[test]
