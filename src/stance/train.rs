@@ -224,6 +224,18 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
             "runs, epochs and batch size must be at least 1".into(),
         ));
     }
+    if !(0.0..1.0).contains(&cfg.label_smoothing) {
+        return Err(Error::InvalidInput(format!(
+            "--label-smoothing must be at least 0 and below 1, got {}",
+            cfg.label_smoothing
+        )));
+    }
+    if !(cfg.rdrop >= 0.0 && cfg.rdrop.is_finite()) {
+        return Err(Error::InvalidInput(format!(
+            "--rdrop must be a finite weight of at least 0, got {}",
+            cfg.rdrop
+        )));
+    }
     tracing::info!(
         train = trn.len(),
         validation = val.len(),
@@ -606,7 +618,8 @@ fn cache_hidden(bottom: &BertModel, encs: &[Encoded], device: &Device) -> Result
 }
 
 /// Shuffled batches of similar length: shuffle, sort windows of 8 batches by length, cut
-/// into batches, shuffle the batches. Less padding, still random.
+/// into batches, shuffle the batches. Less padding, still random. Without `grouped`,
+/// shuffle and cut.
 fn make_batches(
     encs: &[Encoded],
     batch: usize,
@@ -1091,8 +1104,31 @@ mod tests {
         assert_eq!(layer_of("embeddings.word_embeddings.weight"), None);
     }
 
-    /// Both batchings cover every example once; grouped batches are sorted by length
-    /// within each window, random ones are not.
+    /// Out-of-range regularisation settings are refused before any model is loaded.
+    #[test]
+    fn bad_regularisation_settings_are_refused() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/stance");
+        let base = BaseFiles::from_dir(Path::new("/nonexistent/base"));
+        for (ls, rdrop, flag) in [
+            (1.0, 0.0, "--label-smoothing"),
+            (-0.1, 0.0, "--label-smoothing"),
+            (0.1, -1.0, "--rdrop"),
+            (0.1, f32::NAN, "--rdrop"),
+        ] {
+            let cfg = TrainConfig {
+                label_smoothing: ls,
+                rdrop,
+                ..TrainConfig::new(&data, base.clone())
+            };
+            match train(&cfg) {
+                Err(Error::InvalidInput(m)) => assert!(m.contains(flag), "{m}"),
+                other => panic!("ls={ls} rdrop={rdrop}: {:?}", other.map(|r| r.validation)),
+            }
+        }
+    }
+
+    /// Both batchings cover every example once; grouped batches are far tighter in length
+    /// than random ones.
     #[test]
     fn batches_cover_the_data_once() {
         let encs: Vec<Encoded> = (0..100)
