@@ -2,8 +2,8 @@
 //! (up to an erf approximation within 5e-7) in fewer tensor operations. On two CPU cores a
 //! MiniLM pass over one sentence is a few dozen tokens: every candle op there is a trip
 //! through the thread pool, so the op count, not the arithmetic, sets much of the latency
-//! (perf on the stance bench: 10 % of the time in the pool's barrier). Per layer this does 18 ops where
-//! `BertModel` does about 31, as text-embeddings-inference's BERT does:
+//! (perf on the stance bench: 10 % of the time in the pool's barrier). Per layer this does
+//! 18 ops where `BertModel` does about 31, as text-embeddings-inference's BERT does:
 //! - query, key and value are one (3H × H) matmul, split by a single copy into heads;
 //! - the 1/√d scale is folded into the query weights at load time;
 //! - softmax is candle-nn's fused last-dimension kernel, not five separate ops;

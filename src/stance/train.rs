@@ -81,10 +81,9 @@ pub struct TrainConfig {
     /// runs' final weights. 1 is a single run.
     pub runs: usize,
     pub epochs: usize,
-    /// Batches of statements of similar length (shuffled, sorted by length in windows of
-    /// 8 batches, the batches shuffled again), which pads less; `false` draws batches at
-    /// random.
-    pub grouped_batches: bool,
+    /// Draw batches at random; `false` (the default) groups statements of similar length
+    /// (see [`make_batches`]), which pads less.
+    pub random_batches: bool,
     /// How many top encoder layers to fine-tune (1..=number of layers).
     pub layers: usize,
     pub batch_size: usize,
@@ -122,7 +121,7 @@ impl TrainConfig {
             seed: 13,
             runs: 1,
             epochs: 6,
-            grouped_batches: true,
+            random_batches: false,
             layers: 6,
             batch_size: 16,
             learning_rate: 1e-4,
@@ -341,7 +340,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
             runs: cfg.runs,
             label_smoothing: cfg.label_smoothing,
             rdrop: cfg.rdrop,
-            random_batches: !cfg.grouped_batches,
+            random_batches: cfg.random_batches,
             epochs: cfg.epochs,
             batch_size: cfg.batch_size,
             learning_rate: cfg.learning_rate,
@@ -468,7 +467,7 @@ fn train_run(
     let mut epochs = Vec::new();
     for epoch in 1..=cfg.epochs {
         let te = Instant::now();
-        let batches = make_batches(data.trn_enc, cfg.batch_size, cfg.grouped_batches, &mut rng);
+        let batches = make_batches(data.trn_enc, cfg.batch_size, cfg.random_batches, &mut rng);
         let mut loss_sum = 0.0f64;
         for (bi, batch) in batches.iter().enumerate() {
             let lr = if step < warmup {
@@ -618,17 +617,12 @@ fn cache_hidden(bottom: &BertModel, encs: &[Encoded], device: &Device) -> Result
 }
 
 /// Shuffled batches of similar length: shuffle, sort windows of 8 batches by length, cut
-/// into batches, shuffle the batches. Less padding, still random. Without `grouped`,
-/// shuffle and cut.
-fn make_batches(
-    encs: &[Encoded],
-    batch: usize,
-    grouped: bool,
-    rng: &mut StdRng,
-) -> Vec<Vec<usize>> {
+/// into batches, shuffle the batches. Less padding, still random. With `random`, shuffle
+/// and cut.
+fn make_batches(encs: &[Encoded], batch: usize, random: bool, rng: &mut StdRng) -> Vec<Vec<usize>> {
     let mut idx: Vec<usize> = (0..encs.len()).collect();
     idx.shuffle(rng);
-    if !grouped {
+    if random {
         return idx.chunks(batch).map(<[usize]>::to_vec).collect();
     }
     let mut batches = Vec::new();
@@ -1076,7 +1070,7 @@ impl TrainStanceArgs {
             seed: self.seed,
             runs: self.runs,
             epochs: self.epochs,
-            grouped_batches: !self.random_batches,
+            random_batches: self.random_batches,
             layers: self.layers,
             batch_size: self.batch_size,
             learning_rate: self.lr,
@@ -1142,11 +1136,11 @@ mod tests {
             lens.iter().max().unwrap() - lens.iter().min().unwrap()
         };
         let mut spreads = Vec::new();
-        for grouped in [true, false] {
-            let batches = make_batches(&encs, 8, grouped, &mut StdRng::seed_from_u64(1));
+        for random in [false, true] {
+            let batches = make_batches(&encs, 8, random, &mut StdRng::seed_from_u64(1));
             let mut all: Vec<usize> = batches.iter().flatten().copied().collect();
             all.sort_unstable();
-            assert_eq!(all, (0..100).collect::<Vec<_>>(), "grouped={grouped}");
+            assert_eq!(all, (0..100).collect::<Vec<_>>(), "random={random}");
             assert!(batches.iter().all(|b| b.len() <= 8));
             spreads.push(batches.iter().map(spread).sum::<usize>());
         }
