@@ -477,15 +477,25 @@ fn train_run(
                     / (total_steps - warmup).max(1) as f64
             };
             opt.set_learning_rate(lr);
-            let (x, mask) = stack_cached(data.trn_cache, batch, &device)?;
+            // A random batch mixes lengths; run it in slices of similar length so that
+            // short statements are not padded to the longest. The loss is a mean over the
+            // batch, so the gradient is the whole batch's.
+            let mut batch = batch.clone();
+            let slice = if cfg.random_batches {
+                batch.sort_by_key(|&i| data.trn_enc[i].ids.len());
+                RANDOM_BATCH_SLICE
+            } else {
+                batch.len()
+            };
+            let passes = if cfg.rdrop > 0.0 { 2 } else { 1 };
+            let mut drop = Dropout::new(cfg.dropout, &mut rng);
+            let logps = model.batch_log_probs(data.trn_cache, &batch, slice, passes, &mut drop)?;
             let tgt: Vec<f32> = batch.iter().flat_map(|&i| data.targets[i]).collect();
             let tgt = Tensor::from_vec(tgt, (batch.len(), 3), &device)?;
-            let logp = model.log_probs(&x, &mask, &mut Dropout::new(cfg.dropout, &mut rng))?;
-            let mut loss = cross_entropy(&logp, &tgt)?;
-            if cfg.rdrop > 0.0 {
-                let logp2 = model.log_probs(&x, &mask, &mut Dropout::new(cfg.dropout, &mut rng))?;
-                let ce = ((loss + cross_entropy(&logp2, &tgt)?)? * 0.5)?;
-                loss = (ce + (symmetric_kl(&logp, &logp2)? * f64::from(cfg.rdrop))?)?;
+            let mut loss = cross_entropy(&logps[0], &tgt)?;
+            if let [logp, logp2] = &logps[..] {
+                let ce = ((loss + cross_entropy(logp2, &tgt)?)? * 0.5)?;
+                loss = (ce + (symmetric_kl(logp, logp2)? * f64::from(cfg.rdrop))?)?;
             }
             opt.backward_step(&loss)?;
             let l = f64::from(loss.to_scalar::<f32>()?);
@@ -633,6 +643,9 @@ fn make_batches(encs: &[Encoded], batch: usize, random: bool, rng: &mut StdRng) 
     batches.shuffle(rng);
     batches
 }
+
+/// Statements per forward when a random batch is run in slices of similar length.
+const RANDOM_BATCH_SLICE: usize = 4;
 
 /// Pad cached states to the batch's longest: (B, L, H) and the (B, L) mask.
 fn stack_cached(cache: &[Tensor], batch: &[usize], device: &Device) -> Result<(Tensor, Tensor)> {
@@ -817,6 +830,38 @@ impl TopModel {
             &self.forward(x, mask, drop)?,
             D::Minus1,
         )?)
+    }
+
+    /// Log-probabilities of a batch of cached examples, `passes` times with independent
+    /// dropout: one (batch, 3) tensor per pass, rows in `batch` order. The batch runs in
+    /// slices of `slice` examples, each padded only to its own longest; the passes of a
+    /// slice run as one batch of copies.
+    fn batch_log_probs(
+        &self,
+        cache: &[Tensor],
+        batch: &[usize],
+        slice: usize,
+        passes: usize,
+        drop: &mut Dropout<'_>,
+    ) -> Result<Vec<Tensor>> {
+        let device = Device::Cpu;
+        let mut parts: Vec<Vec<Tensor>> = vec![Vec::new(); passes];
+        for part in batch.chunks(slice.max(1)) {
+            let (x, mask) = stack_cached(cache, part, &device)?;
+            let (x, mask) = if passes > 1 {
+                (
+                    Tensor::cat(&vec![&x; passes], 0)?,
+                    Tensor::cat(&vec![&mask; passes], 0)?,
+                )
+            } else {
+                (x, mask)
+            };
+            let logp = self.log_probs(&x, &mask, drop)?;
+            for (p, out) in parts.iter_mut().enumerate() {
+                out.push(logp.narrow(0, p * part.len(), part.len())?);
+            }
+        }
+        parts.iter().map(|p| Ok(Tensor::cat(p, 0)?)).collect()
     }
 
     /// Predictions on cached states, no dropout, in input order.
@@ -1171,6 +1216,100 @@ mod tests {
     }
 
     /// The differentiable layer norm matches candle-nn's fused kernel.
+    /// A one-layer model with small deterministic weights (hidden 8, 2 heads).
+    fn tiny_top() -> Result<(TopModel, HashMap<String, Var>)> {
+        let cfg: BertConfig = serde_json::from_value(serde_json::json!({
+            "vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 1,
+            "num_attention_heads": 2, "intermediate_size": 16, "hidden_act": "gelu",
+            "hidden_dropout_prob": 0.1, "max_position_embeddings": 16, "type_vocab_size": 2,
+            "initializer_range": 0.02, "layer_norm_eps": 1e-12, "pad_token_id": 0
+        }))
+        .map_err(|e| model_err(e.to_string()))?;
+        let dev = Device::Cpu;
+        let mut k = 0usize;
+        let mut var = |shape: &[usize]| -> Result<Var> {
+            let n: usize = shape.iter().product();
+            let v: Vec<f32> = (0..n)
+                .map(|i| ((i + 7 * k) as f32 * 0.61).sin() * 0.3)
+                .collect();
+            k += 1;
+            Ok(Var::from_tensor(&Tensor::from_vec(v, shape, &dev)?)?)
+        };
+        let mut vars = HashMap::new();
+        for (name, shape) in [
+            ("attention.self.query", [8, 8]),
+            ("attention.self.key", [8, 8]),
+            ("attention.self.value", [8, 8]),
+            ("attention.output.dense", [8, 8]),
+            ("intermediate.dense", [16, 8]),
+            ("output.dense", [8, 16]),
+        ] {
+            vars.insert(format!("encoder.layer.0.{name}.weight"), var(&shape)?);
+            vars.insert(format!("encoder.layer.0.{name}.bias"), var(&shape[..1])?);
+        }
+        for ln in ["attention.output.LayerNorm", "output.LayerNorm"] {
+            vars.insert(
+                format!("encoder.layer.0.{ln}.weight"),
+                Var::ones(8, DType::F32, &dev)?,
+            );
+            vars.insert(
+                format!("encoder.layer.0.{ln}.bias"),
+                Var::zeros(8, DType::F32, &dev)?,
+            );
+        }
+        vars.insert("classifier.weight".into(), var(&[3, 8])?);
+        vars.insert("classifier.bias".into(), var(&[3])?);
+        Ok((TopModel::new(&vars, &cfg, 0)?, vars))
+    }
+
+    #[test]
+    fn a_batch_in_slices_scores_as_one_padded_batch() -> Result<()> {
+        let (model, _vars) = tiny_top()?;
+        let dev = Device::Cpu;
+        // Cached states of different lengths, as the frozen layers would leave them.
+        let cache: Vec<Tensor> = [3usize, 9, 5, 2, 7]
+            .iter()
+            .enumerate()
+            .map(|(j, &len)| {
+                let v: Vec<f32> = (0..len * 8)
+                    .map(|i| ((i * 3 + j * 11) as f32 * 0.17).cos())
+                    .collect();
+                Tensor::from_vec(v, (len, 8), &dev)
+            })
+            .collect::<candle_core::Result<_>>()?;
+        let batch = [3, 0, 2, 4, 1];
+        let whole = model.batch_log_probs(&cache, &batch, batch.len(), 1, &mut Dropout::off())?;
+        let sliced = model.batch_log_probs(&cache, &batch, 2, 2, &mut Dropout::off())?;
+        assert_eq!(whole.len(), 1);
+        assert_eq!(sliced.len(), 2);
+        assert_eq!(whole[0].dims(), &[5, 3]);
+        for pass in &sliced {
+            let diff = (pass - &whole[0])?.abs()?.max_all()?.to_scalar::<f32>()?;
+            assert!(diff < 1e-5, "sliced and whole differ by {diff}");
+        }
+        // Rows follow the batch: each one is the example scored alone.
+        for (row, &i) in batch.iter().enumerate() {
+            let alone = model.batch_log_probs(&cache, &[i], 1, 1, &mut Dropout::off())?;
+            let diff = (whole[0].get(row)? - alone[0].get(0)?)?
+                .abs()?
+                .max_all()?
+                .to_scalar::<f32>()?;
+            assert!(
+                diff < 1e-5,
+                "row {row} differs from example {i} alone by {diff}"
+            );
+        }
+        // With dropout, the two passes of one call draw different masks.
+        let mut rng = StdRng::seed_from_u64(5);
+        let both = model.batch_log_probs(&cache, &batch, 2, 2, &mut Dropout::new(0.3, &mut rng))?;
+        let diff = (&both[0] - &both[1])?
+            .abs()?
+            .max_all()?
+            .to_scalar::<f32>()?;
+        assert!(diff > 1e-4, "R-drop passes drew the same dropout");
+        Ok(())
+    }
+
     #[test]
     fn layer_norm_matches_the_fused_kernel() -> Result<()> {
         let dev = Device::Cpu;
