@@ -119,15 +119,17 @@ fn trained_classifier_gets_clear_cut_statements_right() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 
-    // A known error of the shipped model, listed in models/stance/TRAINING.md: this plain
-    // reported opposition is read as neutral (0.53) just over against (0.42). What the
-    // product relies on is that it is never read as support.
+    // Plain reported opposition. The previous artifact (F in models/stance/TRAINING.md) read
+    // it as neutral (0.53) just over against (0.42); the shipped one reads it right.
     let reported = "Opposition leader Zora Mikic said she opposed the armistice and would vote to scrap it at the first chance.";
     let p = clf
         .classify(&[input("the armistice", "Zora Mikic", reported)])
         .expect("classify")[0];
-    assert!(p.against > p.favor, "reported opposition: {p:?}");
-    assert_ne!(p.argmax(), StanceLabel::Favor, "reported opposition: {p:?}");
+    assert_eq!(
+        p.argmax(),
+        StanceLabel::Against,
+        "reported opposition: {p:?}"
+    );
 
     let clear = "\"The toll will finally pay for the repairs this bridge needs, and I support it fully,\" Mayor Orla Quinn said.";
     let conditional = "Councillor Ida Ferm said she would vote for the bridge toll only if residents of the island were exempted.";
@@ -137,17 +139,10 @@ fn trained_classifier_gets_clear_cut_statements_right() {
             input("the bridge toll", "Ida Ferm", conditional),
         ])
         .expect("classify");
-    // By the corpus conventions a conditional endorsement is favor (strength 1). The shipped
-    // model reads this one as neutral (a known weakness, listed in models/stance/TRAINING.md);
-    // what the product relies on is that it is never read as opposition and scores below
-    // the unconditional endorsement.
-    assert_ne!(
-        p[1].argmax(),
-        StanceLabel::Against,
-        "conditional: {:?}",
-        p[1]
-    );
-    assert!(p[1].favor > p[1].against, "conditional: {:?}", p[1]);
+    // By the corpus conventions a conditional endorsement is favor (strength 1), scoring
+    // below the unconditional one. The previous artifact (F) read this one as neutral; the
+    // shipped one reads it as favor.
+    assert_eq!(p[1].argmax(), StanceLabel::Favor, "conditional: {:?}", p[1]);
     let score = |p: &parley::report::Probabilities| p.favor - p.against;
     assert!(
         score(&p[1]) < score(&p[0]),
