@@ -1221,9 +1221,8 @@ mod tests {
         );
     }
 
-    /// The differentiable layer norm matches candle-nn's fused kernel.
     /// A one-layer model with small deterministic weights (hidden 8, 2 heads).
-    fn tiny_top() -> Result<(TopModel, HashMap<String, Var>)> {
+    fn tiny_top() -> Result<TopModel> {
         let cfg: BertConfig = serde_json::from_value(serde_json::json!({
             "vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 1,
             "num_attention_heads": 2, "intermediate_size": 16, "hidden_act": "gelu",
@@ -1265,12 +1264,12 @@ mod tests {
         }
         vars.insert("classifier.weight".into(), var(&[3, 8])?);
         vars.insert("classifier.bias".into(), var(&[3])?);
-        Ok((TopModel::new(&vars, &cfg, 0)?, vars))
+        TopModel::new(&vars, &cfg, 0)
     }
 
     #[test]
     fn a_batch_in_slices_scores_as_one_padded_batch() -> Result<()> {
-        let (model, _vars) = tiny_top()?;
+        let model = tiny_top()?;
         let dev = Device::Cpu;
         // Cached states of different lengths, as the frozen layers would leave them.
         let cache: Vec<Tensor> = [3usize, 9, 5, 2, 7]
@@ -1316,6 +1315,7 @@ mod tests {
         Ok(())
     }
 
+    /// The differentiable layer norm matches candle-nn's fused kernel.
     #[test]
     fn layer_norm_matches_the_fused_kernel() -> Result<()> {
         let dev = Device::Cpu;
