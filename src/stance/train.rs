@@ -482,19 +482,18 @@ fn train_run(
                     / (total_steps - warmup).max(1) as f64
             };
             opt.set_learning_rate(lr);
-            // A random batch mixes lengths; run it in slices of similar length so that
-            // short statements are not padded to the longest. The loss is a mean over the
-            // batch, so the gradient is the whole batch's.
-            let mut batch = batch.clone();
+            // A random batch mixes lengths; it comes sorted by length, so it runs in
+            // slices of similar length and short statements are not padded to the longest.
+            // The loss is a mean over the batch, so the gradient is the whole batch's.
             let slice = if cfg.random_batches {
-                batch.sort_by_key(|&i| data.trn_enc[i].ids.len());
                 RANDOM_BATCH_SLICE
             } else {
                 batch.len()
             };
             let passes = if cfg.rdrop > 0.0 { 2 } else { 1 };
             let mut drop = Dropout::new(cfg.dropout, &mut rng);
-            let logps = model.batch_log_probs(data.trn_cache, &batch, slice, passes, &mut drop)?;
+            let logps =
+                model.batch_log_probs(data.trn_cache, batch, slice, passes, &mut drop, &device)?;
             let tgt: Vec<f32> = batch.iter().flat_map(|&i| data.targets[i]).collect();
             let tgt = Tensor::from_vec(tgt, (batch.len(), 3), &device)?;
             let mut loss = cross_entropy(&logps[0], &tgt)?;
@@ -633,12 +632,19 @@ fn cache_hidden(bottom: &BertModel, encs: &[Encoded], device: &Device) -> Result
 
 /// Shuffled batches of similar length: shuffle, sort windows of 8 batches by length, cut
 /// into batches, shuffle the batches. Less padding, still random. With `random`, shuffle
-/// and cut.
+/// and cut. Either way each batch lists its examples from shortest to longest.
 fn make_batches(encs: &[Encoded], batch: usize, random: bool, rng: &mut StdRng) -> Vec<Vec<usize>> {
     let mut idx: Vec<usize> = (0..encs.len()).collect();
     idx.shuffle(rng);
     if random {
-        return idx.chunks(batch).map(<[usize]>::to_vec).collect();
+        return idx
+            .chunks(batch)
+            .map(|b| {
+                let mut b = b.to_vec();
+                b.sort_by_key(|&i| encs[i].ids.len());
+                b
+            })
+            .collect();
     }
     let mut batches = Vec::new();
     for window in idx.chunks_mut(batch * 8) {
@@ -848,11 +854,11 @@ impl TopModel {
         slice: usize,
         passes: usize,
         drop: &mut Dropout<'_>,
+        device: &Device,
     ) -> Result<Vec<Tensor>> {
-        let device = Device::Cpu;
         let mut parts: Vec<Vec<Tensor>> = vec![Vec::new(); passes];
         for part in batch.chunks(slice.max(1)) {
-            let (x, mask) = stack_cached(cache, part, &device)?;
+            let (x, mask) = stack_cached(cache, part, device)?;
             let (x, mask) = if passes > 1 {
                 (
                     Tensor::cat(&vec![&x; passes], 0)?,
@@ -873,16 +879,14 @@ impl TopModel {
     fn predict(&self, cache: &[Tensor], device: &Device) -> Result<Vec<Probabilities>> {
         let mut idx: Vec<usize> = (0..cache.len()).collect();
         idx.sort_by_key(|&i| cache[i].dims()[0]);
+        let logp = self.batch_log_probs(cache, &idx, 32, 1, &mut Dropout::off(), device)?;
         let mut out = vec![Probabilities::default(); cache.len()];
-        for chunk in idx.chunks(32) {
-            let (x, mask) = stack_cached(cache, chunk, device)?;
-            let logits = self.forward(&x, &mask, &mut Dropout::off())?;
-            for (p, &i) in super::classifier::to_probabilities(&logits, &LABELS)?
-                .into_iter()
-                .zip(chunk)
-            {
-                out[i] = p;
-            }
+        // Softmax of log-probabilities is the probabilities.
+        for (p, &i) in super::classifier::to_probabilities(&logp[0], &LABELS)?
+            .into_iter()
+            .zip(&idx)
+        {
+            out[i] = p;
         }
         Ok(out)
     }
@@ -1193,6 +1197,12 @@ mod tests {
             all.sort_unstable();
             assert_eq!(all, (0..100).collect::<Vec<_>>(), "random={random}");
             assert!(batches.iter().all(|b| b.len() <= 8));
+            assert!(
+                batches.iter().all(|b| b
+                    .windows(2)
+                    .all(|w| encs[w[0]].ids.len() <= encs[w[1]].ids.len())),
+                "random={random}: a batch is not sorted by length"
+            );
             spreads.push(batches.iter().map(spread).sum::<usize>());
         }
         assert!(
@@ -1283,8 +1293,9 @@ mod tests {
             })
             .collect::<candle_core::Result<_>>()?;
         let batch = [3, 0, 2, 4, 1];
-        let whole = model.batch_log_probs(&cache, &batch, batch.len(), 1, &mut Dropout::off())?;
-        let sliced = model.batch_log_probs(&cache, &batch, 2, 2, &mut Dropout::off())?;
+        let whole =
+            model.batch_log_probs(&cache, &batch, batch.len(), 1, &mut Dropout::off(), &dev)?;
+        let sliced = model.batch_log_probs(&cache, &batch, 2, 2, &mut Dropout::off(), &dev)?;
         assert_eq!(whole.len(), 1);
         assert_eq!(sliced.len(), 2);
         assert_eq!(whole[0].dims(), &[5, 3]);
@@ -1294,7 +1305,7 @@ mod tests {
         }
         // Rows follow the batch: each one is the example scored alone.
         for (row, &i) in batch.iter().enumerate() {
-            let alone = model.batch_log_probs(&cache, &[i], 1, 1, &mut Dropout::off())?;
+            let alone = model.batch_log_probs(&cache, &[i], 1, 1, &mut Dropout::off(), &dev)?;
             let diff = (whole[0].get(row)? - alone[0].get(0)?)?
                 .abs()?
                 .max_all()?
@@ -1306,7 +1317,8 @@ mod tests {
         }
         // With dropout, the two passes of one call draw different masks.
         let mut rng = StdRng::seed_from_u64(5);
-        let both = model.batch_log_probs(&cache, &batch, 2, 2, &mut Dropout::new(0.3, &mut rng))?;
+        let both =
+            model.batch_log_probs(&cache, &batch, 2, 2, &mut Dropout::new(0.3, &mut rng), &dev)?;
         let diff = (&both[0] - &both[1])?
             .abs()?
             .max_all()?
