@@ -27,7 +27,8 @@ Examples:
   parley serve --addr 127.0.0.1:8080  # HTTP API + web page
   parley batch archive.jsonl.gz --output reports.jsonl --resume
   parley batch crawl.warc.gz --shard 0/4 --output shard0.jsonl
-  parley eval data/dev --json eval.json";
+  parley eval data/dev --json eval.json
+  parley eval --statements data/stance --split validation";
 
 /// Summaries and speaker stance for news articles.
 #[derive(Debug, Parser)]
@@ -108,7 +109,16 @@ pub struct TrainStanceCliArgs {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// A folder of gold articles (`*.json`, the corpus schema), e.g. data/dev.
-    pub corpus_dir: PathBuf,
+    #[arg(required_unless_present = "statements")]
+    pub corpus_dir: Option<PathBuf>,
+    /// Instead of a corpus, score the stance model alone on labelled statements: a
+    /// `*.jsonl` file or a folder of them in the `data/stance` schema.
+    #[arg(long, conflicts_with = "corpus_dir", value_name = "PATH")]
+    pub statements: Option<PathBuf>,
+    /// With --statements: all of them (the default), or only the validation or training
+    /// split.
+    #[arg(long, value_enum)]
+    pub split: Option<crate::eval::statements::Split>,
     /// Also write every figure and per-article result as JSON here.
     #[arg(long)]
     pub json: Option<PathBuf>,
@@ -534,17 +544,46 @@ fn install_stop_handler(stop: std::sync::Arc<std::sync::atomic::AtomicBool>) {
 }
 
 fn eval(global: &GlobalArgs, args: EvalArgs) -> Result<ExitCode> {
+    // Checked here, before any model loads: clap's `requires` is not enforced when the
+    // corpus folder (which conflicts with --statements) is given.
+    if args.split.is_some() && args.statements.is_none() {
+        return Err(Error::InvalidInput(
+            "--split selects labelled statements: it needs --statements".into(),
+        ));
+    }
     let mut config = global.engine_config();
     config.stance_method = args.stance_method;
     let engine = Engine::load(&config)?;
-    let report = crate::eval::run::evaluate(&engine, &args.corpus_dir)?;
+    if let Some(path) = &args.statements {
+        use crate::eval::statements;
+        let report = statements::evaluate(
+            engine.stance_model(),
+            path,
+            args.split.unwrap_or(statements::Split::All),
+        )?;
+        if let Some(out) = &args.json {
+            write_json(out, &report)?;
+        }
+        write_stdout(&statements::render(&report))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let corpus_dir = args
+        .corpus_dir
+        .as_deref()
+        .ok_or_else(|| Error::InvalidInput("eval needs a corpus folder or --statements".into()))?;
+    let report = crate::eval::run::evaluate(&engine, corpus_dir)?;
     if let Some(path) = &args.json {
-        let json = serde_json::to_string_pretty(&report)
-            .map_err(|e| Error::Other(anyhow::anyhow!("serialising the evaluation: {e}")))?;
-        write_file_atomic(path, json.as_bytes())?;
+        write_json(path, &report)?;
     }
     write_stdout(&crate::eval::run::render(&report))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// An evaluation as pretty JSON, written atomically.
+fn write_json(path: &std::path::Path, report: &impl serde::Serialize) -> Result<()> {
+    let json = serde_json::to_string_pretty(report)
+        .map_err(|e| Error::Other(anyhow::anyhow!("serialising the evaluation: {e}")))?;
+    write_file_atomic(path, json.as_bytes())
 }
 
 fn train_stance(global: &GlobalArgs, args: TrainStanceCliArgs) -> Result<ExitCode> {

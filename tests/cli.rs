@@ -104,3 +104,100 @@ fn unknown_options_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("poetic"), "{}", stderr(&out));
 }
+
+/// Six plain statements written for this test (invented names), two per label.
+const LABELLED: &str = r#"{"target": "the ferry subsidy", "speaker": "Tamsin Ortolan", "statement": "Tamsin Ortolan, who chairs the island council, said the ferry subsidy was essential and urged ministers to renew it for ten years.", "label": "favor", "strength": 2, "tags": ["plain"]}
+{"target": "the harbour truce", "speaker": "Efrem Dalca", "statement": "\"We welcome the harbour truce and we will honour every line of it,\" said Efrem Dalca, a spokesman for the coastal brigades.", "label": "favor", "strength": 2, "tags": ["plain", "quote_first"]}
+{"target": "the quarry expansion", "speaker": "Wren Aldacott", "statement": "Wren Aldacott of the valley residents' group said the quarry expansion was a disaster for the village and vowed to fight it in court.", "label": "against", "strength": 2, "tags": ["plain"]}
+{"target": "the toll rise", "speaker": "Ibrahim Kestel", "statement": "\"This toll rise is wrong, and we will vote against it,\" said Ibrahim Kestel, leader of the opposition on the bridge authority.", "label": "against", "strength": 2, "tags": ["plain", "quote_first"]}
+{"target": "the pension reform", "speaker": "Odile Farrant", "statement": "Odile Farrant, a spokeswoman for the finance ministry, said the pension reform bill would be published on Thursday and debated in March.", "label": "neutral", "strength": 2, "tags": ["procedure"]}
+{"target": "the dock strike", "speaker": "Ruben Maalouf", "statement": "Ruben Maalouf, the port's operations manager, said 14 ships were waiting at anchor on the second day of the dock strike.", "label": "neutral", "strength": 2, "tags": ["figures"]}
+"#;
+
+#[test]
+fn eval_scores_the_stance_model_on_labelled_statements() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("plain.jsonl");
+    std::fs::write(&data, LABELLED).unwrap();
+    let json = dir.path().join("scores.json");
+    let out = parley(
+        &[
+            "eval",
+            "--statements",
+            data.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("n=6 macro-F1="), "{text}");
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let confusion = report["metrics"]["confusion"].as_array().unwrap();
+    let cell = |g: usize, p: usize| confusion[g][p].as_u64().unwrap() as usize;
+    let total: usize = (0..3)
+        .flat_map(|g| (0..3).map(move |p| (g, p)))
+        .map(|(g, p)| cell(g, p))
+        .sum();
+    let right: usize = (0..3).map(|c| cell(c, c)).sum();
+    assert_eq!(total, 6);
+    // Every wrong statement is listed, with its gold label.
+    assert_eq!(report["errors"].as_array().unwrap().len(), 6 - right);
+    // The shipped classifier gets plain statements like these right.
+    assert!(
+        right >= 5,
+        "only {right} of 6 plain statements right: {text}"
+    );
+    let plain = report["by_tag"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["tag"] == "plain")
+        .expect("a score for the tag 'plain'");
+    assert_eq!(plain["n"], 4);
+}
+
+#[test]
+fn eval_of_bad_statements_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        format!(
+            "{}{{\"target\": \"the truce\", \"label\": \"maybe\"}}\n",
+            LABELLED
+        ),
+    )
+    .unwrap();
+    let out = parley(&["eval", "--statements", bad.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("bad.jsonl:7"), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    // A split with nothing in it names the split rather than printing empty scores.
+    let good = dir.path().join("good.jsonl");
+    std::fs::write(&good, LABELLED).unwrap();
+    // None of the six hashes into the validation tenth (buckets 21-48 of 100).
+    let out = parley(
+        &[
+            "eval",
+            "--statements",
+            good.to_str().unwrap(),
+            "--split",
+            "validation",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no statements to score"),
+        "{}",
+        stderr(&out)
+    );
+    // Neither a corpus nor statements, or a split without statements: usage errors.
+    let out = parley(&["eval"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let out = parley(&["eval", "data/dev", "--split", "train"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--statements"), "{}", stderr(&out));
+}

@@ -1,9 +1,11 @@
 //! Evaluation against the annotated corpus (`/work/shared/corpus` schema): gold articles,
-//! speaker matching and speaker scores ([`speakers`]), summary metrics ([`summary`]).
+//! speaker matching and speaker scores ([`speakers`]), summary metrics ([`summary`]); and
+//! a stance model alone on labelled statements ([`statements`]).
 //! Stance is scored only against the gold speaker a predicted speaker was matched to.
 
 pub mod run;
 pub mod speakers;
+pub mod statements;
 pub mod summary;
 
 pub use speakers::{

@@ -88,42 +88,53 @@ pub fn data_files(dir: &Path) -> Result<Vec<PathBuf>> {
 pub fn load_examples(dir: &Path) -> Result<Vec<Example>> {
     let mut out = Vec::new();
     for file in data_files(dir)? {
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let mut ex: Example = serde_json::from_str(line).map_err(|e| {
-                Error::InvalidInput(format!(
-                    "{}:{}: bad stance example: {e}",
-                    file.display(),
-                    i + 1
-                ))
-            })?;
-            if ex.target.trim().is_empty() || ex.statement.trim().is_empty() {
-                return Err(Error::InvalidInput(format!(
-                    "{}:{}: empty target or statement",
-                    file.display(),
-                    i + 1
-                )));
-            }
-            if !(1..=2).contains(&ex.strength) {
-                return Err(Error::InvalidInput(format!(
-                    "{}:{}: strength must be 1 or 2, got {}",
-                    file.display(),
-                    i + 1,
-                    ex.strength
-                )));
-            }
-            ex.source = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            out.push(ex);
-        }
+        out.extend(load_file(&file)?);
     }
     Ok(out)
+}
+
+/// Read the examples of one `*.jsonl` file, by the rules of [`load_examples`].
+pub fn load_file(file: &Path) -> Result<Vec<Example>> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
+    let source = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = || format!("{}:{}", file.display(), i + 1);
+        let mut ex: Example = serde_json::from_str(line)
+            .map_err(|e| Error::InvalidInput(format!("{}: bad stance example: {e}", at())))?;
+        if ex.target.trim().is_empty() || ex.statement.trim().is_empty() {
+            return Err(Error::InvalidInput(format!(
+                "{}: empty target or statement",
+                at()
+            )));
+        }
+        if !(1..=2).contains(&ex.strength) {
+            return Err(Error::InvalidInput(format!(
+                "{}: strength must be 1 or 2, got {}",
+                at(),
+                ex.strength
+            )));
+        }
+        ex.source.clone_from(&source);
+        out.push(ex);
+    }
+    Ok(out)
+}
+
+/// The examples at `path`: one `*.jsonl` file, or every such file of a directory.
+pub fn load_path(path: &Path) -> Result<Vec<Example>> {
+    if path.is_dir() {
+        load_examples(path)
+    } else {
+        load_file(path)
+    }
 }
 
 /// sha256 over the data files (name and bytes, in sorted order): recorded in the artifact
@@ -154,6 +165,11 @@ fn fnv1a64(s: &str) -> u64 {
     }
     h
 }
+
+/// The percent of statements in the validation split, by statement hash (see
+/// [`is_validation`]): the trainer's default, so `parley eval --statements --split
+/// validation` scores the same statements the shipped artifact was measured on.
+pub const VALIDATION_PERCENT: u32 = 10;
 
 /// Whether an example belongs to the validation split: a fixed hash of the statement
 /// text, so the split is the same for every seed and does not depend on file order.

@@ -134,7 +134,7 @@ impl TrainConfig {
             warmup_fraction: 0.06,
             dropout: 0.1,
             input_format: InputFormat::SpeakerPrefix,
-            validation_percent: 10,
+            validation_percent: super::data::VALIDATION_PERCENT,
             max_tokens: 128,
             qualified_neutral_mass: 0.25,
             label_smoothing: 0.1,
@@ -903,7 +903,12 @@ pub struct Evaluation {
 /// Classify labelled examples once and score them; see [`Evaluation`].
 pub fn evaluate_examples(model: &dyn StanceModel, examples: &[&Example]) -> Result<Evaluation> {
     let inputs: Vec<StanceInput<'_>> = examples.iter().map(|e| e.input()).collect();
-    let probs = model.classify(&inputs)?;
+    // In chunks, as the engine calls it: one padded batch of thousands of statements
+    // would need gigabytes for its attention scores.
+    let mut probs = Vec::with_capacity(inputs.len());
+    for chunk in inputs.chunks(64) {
+        probs.extend(model.classify(chunk)?);
+    }
     // (file, gold, predicted) per example.
     let outcomes: Vec<(&str, StanceLabel, StanceLabel)> = examples
         .iter()
