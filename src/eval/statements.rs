@@ -27,6 +27,16 @@ pub enum Split {
     Train,
 }
 
+impl Split {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Split::All => "all",
+            Split::Validation => "validation",
+            Split::Train => "train",
+        }
+    }
+}
+
 /// How a model did on the statements carrying one tag.
 #[derive(Debug, Clone, Serialize)]
 pub struct TagScore {
@@ -72,8 +82,9 @@ pub fn evaluate(model: &dyn StanceModel, path: &Path, split: Split) -> Result<St
         .collect();
     if kept.is_empty() {
         return Err(Error::InvalidInput(format!(
-            "no statements to score in {} (split {split:?})",
-            path.display()
+            "no statements to score in {} (split {})",
+            path.display(),
+            split.as_str()
         )));
     }
     let Evaluation {
@@ -123,8 +134,10 @@ pub fn render(r: &StatementsReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "stance model {} on {} (split {:?})",
-        r.model, r.path, r.split
+        "stance model {} on {} (split {})",
+        r.model,
+        r.path,
+        r.split.as_str()
     );
     let _ = write!(out, "{}", r.metrics);
     if r.by_file.len() > 1 {
