@@ -422,7 +422,7 @@ impl Engine {
             }
         }
         let mut probs = Vec::with_capacity(inputs.len());
-        for chunk in inputs.chunks(STANCE_BATCH) {
+        for chunk in inputs.chunks(crate::stance::CLASSIFY_CHUNK) {
             probs.extend(self.stance.classify(chunk)?);
         }
         let per_doc_ms = ms(t) / reqs.len().max(1) as f64;
@@ -582,8 +582,6 @@ struct Doc {
     speakers: Vec<SpeakerReport>,
 }
 
-/// Statements per classifier forward pass.
-const STANCE_BATCH: usize = 64;
 /// Longest accepted target, in characters.
 const MAX_TARGET_CHARS: usize = 200;
 

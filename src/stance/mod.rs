@@ -43,6 +43,11 @@ pub struct StanceInput<'a> {
     pub context: Option<&'a str>,
 }
 
+/// Statements per [`StanceModel::classify`] call: callers with more (the engine over a
+/// batch of articles, evaluation over a data file) split them, so no model is handed an
+/// unbounded batch, whatever batching it does inside.
+pub const CLASSIFY_CHUNK: usize = 64;
+
 /// A per-statement stance classifier.
 pub trait StanceModel: Send + Sync {
     /// Probabilities for each input, in order. Batched: callers pass all statements of an

@@ -903,10 +903,9 @@ pub struct Evaluation {
 /// Classify labelled examples once and score them; see [`Evaluation`].
 pub fn evaluate_examples(model: &dyn StanceModel, examples: &[&Example]) -> Result<Evaluation> {
     let inputs: Vec<StanceInput<'_>> = examples.iter().map(|e| e.input()).collect();
-    // In chunks, as the engine calls it: one padded batch of thousands of statements
-    // would need gigabytes for its attention scores.
+    // In chunks, as the engine calls it: a data file can hold thousands of statements.
     let mut probs = Vec::with_capacity(inputs.len());
-    for chunk in inputs.chunks(64) {
+    for chunk in inputs.chunks(super::CLASSIFY_CHUNK) {
         probs.extend(model.classify(chunk)?);
     }
     // (file, gold, predicted) per example.
