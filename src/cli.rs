@@ -95,6 +95,32 @@ pub enum TrainCommand {
     /// Fine-tune the stance classifier (top encoder layers + head) on labelled statements;
     /// deterministic for a seed. Writes config.json + model.safetensors (f16) to --out.
     Stance(TrainStanceCliArgs),
+    /// Average stance artifacts trained separately from the same start (the same recipe
+    /// and seed, runs chosen with --first-run) into one, as --runs would; measure it and
+    /// write it to --out.
+    Soup(TrainSoupCliArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainSoupCliArgs {
+    /// Artifact directories (config.json + model.safetensors) to average, at least two.
+    #[arg(required = true, num_args = 2..)]
+    pub inputs: Vec<PathBuf>,
+    /// Where to write the averaged artifact (may be one of the inputs).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The labelled statements the runs were trained on (checked by hash).
+    #[arg(long, default_value = "data/stance")]
+    pub data: PathBuf,
+    /// Base encoder directory; by default the encoder of the selected preset.
+    #[arg(long, env = "PARLEY_STANCE_BASE")]
+    pub base: Option<PathBuf>,
+    /// Corpus directory to measure per-speaker stance on (gold evidence).
+    #[arg(long)]
+    pub dev_corpus: Option<PathBuf>,
+    /// Also write the full report (inputs, validation errors, dev) as JSON here.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -276,6 +302,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Eval(args) => eval(&cli.global, args),
         Command::Train(TrainCommand::Stance(args)) => train_stance(&cli.global, args),
+        Command::Train(TrainCommand::Soup(args)) => train_soup(&cli.global, args),
     }
 }
 
@@ -594,13 +621,70 @@ fn train_stance(global: &GlobalArgs, args: TrainStanceCliArgs) -> Result<ExitCod
     };
     let report = crate::stance::train::train(&args.train.to_config(base))?;
     let mut out = format!("validation:\n{}\n", report.validation);
-    for f in &report.validation_by_file {
+    push_scores(&mut out, &report.validation_by_file, report.dev.as_ref());
+    out.push_str(&format!(
+        "frozen-layer cache {:.0} s, training {:.0} s\n",
+        report.cache_seconds, report.train_seconds
+    ));
+    push_files(&mut out, &report.artifact);
+    if let Some(path) = &args.report {
+        let json = serde_json::to_string_pretty(&report)
+            .map_err(|e| Error::Other(anyhow::anyhow!("serialising the training report: {e}")))?;
+        write_file_atomic(path, json.as_bytes())?;
+    }
+    write_stdout(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn train_soup(global: &GlobalArgs, args: TrainSoupCliArgs) -> Result<ExitCode> {
+    device::set_threads(global.threads)?;
+    let base = match &args.base {
+        Some(dir) => BaseFiles::from_dir(dir),
+        None => BaseFiles::of(&crate::engine::resolve_encoder(&global.engine_config())?)?,
+    };
+    let report = crate::stance::soup::soup(&crate::stance::soup::SoupConfig {
+        inputs: args.inputs,
+        data_dir: args.data,
+        base,
+        out_dir: args.out,
+        dev_corpus: args.dev_corpus,
+        validation_percent: crate::stance::data::VALIDATION_PERCENT,
+    })?;
+    let mut out = String::new();
+    for i in &report.inputs {
+        out.push_str(&format!(
+            "{}: runs {}..{}, validation macro-F1 {:.3}\n",
+            i.path.display(),
+            i.first_run,
+            i.first_run + i.runs,
+            i.validation_macro_f1
+        ));
+    }
+    out.push_str(&format!("soup, validation:\n{}\n", report.validation));
+    push_scores(&mut out, &report.validation_by_file, report.dev.as_ref());
+    push_files(&mut out, &report.artifact);
+    if let Some(path) = &args.report {
+        let json = serde_json::to_string_pretty(&report)
+            .map_err(|e| Error::Other(anyhow::anyhow!("serialising the soup report: {e}")))?;
+        write_file_atomic(path, json.as_bytes())?;
+    }
+    write_stdout(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The per-file validation scores and the dev scores of a trained or averaged artifact.
+fn push_scores(
+    out: &mut String,
+    by_file: &[crate::stance::train::FileScore],
+    dev: Option<&crate::stance::train::DevReport>,
+) {
+    for f in by_file {
         out.push_str(&format!(
             "  {}: macro-F1 {:.3}, accuracy {:.3} (n={})\n",
             f.file, f.metrics.macro_f1, f.metrics.accuracy, f.metrics.n
         ));
     }
-    if let Some(d) = &report.dev {
+    if let Some(d) = dev {
         out.push_str(&format!(
             "dev speakers, gold evidence in its sentence (aggregated):\n{}\n",
             d.sentence
@@ -610,11 +694,11 @@ fn train_stance(global: &GlobalArgs, args: TrainStanceCliArgs) -> Result<ExitCod
             d.evidence_only
         ));
     }
-    out.push_str(&format!(
-        "frozen-layer cache {:.0} s, training {:.0} s\n",
-        report.cache_seconds, report.train_seconds
-    ));
-    for f in &report.artifact {
+}
+
+/// The files an artifact was written to, with their sizes and digests.
+fn push_files(out: &mut String, files: &[crate::stance::train::ArtifactFile]) {
+    for f in files {
         out.push_str(&format!(
             "{}  {} bytes  sha256 {}\n",
             f.path.display(),
@@ -622,13 +706,6 @@ fn train_stance(global: &GlobalArgs, args: TrainStanceCliArgs) -> Result<ExitCod
             f.sha256
         ));
     }
-    if let Some(path) = &args.report {
-        let json = serde_json::to_string_pretty(&report)
-            .map_err(|e| Error::Other(anyhow::anyhow!("serialising the training report: {e}")))?;
-        write_file_atomic(path, json.as_bytes())?;
-    }
-    write_stdout(&out)?;
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Write a whole file or nothing: a temp file beside it, then rename.

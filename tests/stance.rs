@@ -419,10 +419,12 @@ fn hub_stance_checkpoint_and_bad_labels() {
 /// Training is deterministic for a seed (two runs write byte-identical weights), the artifact
 /// loads over the base and classifies, and a different seed gives different weights. A
 /// two-run soup starts with the single run (same epoch numbers), records its runs, and
-/// averages in a second run that saw the data in another order.
+/// averages in a second run that saw the data in another order; trained in pieces and
+/// averaged by `soup`, it comes out the same.
 #[test]
 fn training_is_deterministic_and_its_artifact_loads() {
     use parley::stance::classifier::{ArtifactConfig, BaseFiles, ARTIFACT_CONFIG};
+    use parley::stance::soup::{soup, SoupConfig};
     use parley::stance::train::{train, TrainConfig};
 
     let data = tempfile::tempdir().unwrap();
@@ -461,15 +463,15 @@ fn training_is_deterministic_and_its_artifact_loads() {
     let (out, report, a) = run(7, 1);
     let (_, _, b) = run(7, 1);
     assert!(a == b, "the same seed gave different weights");
-    let (_, _, c) = run(8, 1);
+    let (other_seed, _, c) = run(8, 1);
     assert!(a != c, "a different seed gave the same weights");
     let digests: Vec<&str> = report.artifact.iter().map(|f| f.sha256.as_str()).collect();
     assert_eq!(digests.len(), 2, "{:?}", report.artifact);
 
-    let (soup_dir, soup, d) = run(7, 2);
+    let (soup_dir, two_runs, d) = run(7, 2);
     assert!(a != d, "a two-run soup wrote the single run's weights");
-    let first = &soup.epochs[0];
-    assert_eq!((first.run, soup.epochs[1].run), (0, 1));
+    let first = &two_runs.epochs[0];
+    assert_eq!((first.run, two_runs.epochs[1].run), (0, 1));
     assert_eq!(
         (first.mean_loss, first.validation_macro_f1),
         (
@@ -479,7 +481,7 @@ fn training_is_deterministic_and_its_artifact_loads() {
         "run 0 of a soup is not the single run"
     );
     assert_ne!(
-        first.mean_loss, soup.epochs[1].mean_loss,
+        first.mean_loss, two_runs.epochs[1].mean_loss,
         "run 1 repeated run 0"
     );
     let config: ArtifactConfig = serde_json::from_str(
@@ -488,6 +490,84 @@ fn training_is_deterministic_and_its_artifact_loads() {
     .unwrap();
     assert_eq!(config.training.runs, 2);
     TrainedClassifier::load(&base_dir(), soup_dir.path()).expect("load the soup");
+
+    // The same soup in pieces: run 1 alone (`--first-run 1`, saving its epochs), then
+    // `parley train soup` of run 0 and run 1 gives the weights `--runs 2` gave, up to
+    // the f16 rounding of the pieces.
+    let piece = tempfile::tempdir().unwrap();
+    let piece_report = train(&TrainConfig {
+        out_dir: Some(piece.path().to_path_buf()),
+        seed: 7,
+        first_run: 1,
+        save_epochs: true,
+        random_batches: false,
+        label_smoothing: 0.0,
+        rdrop: 0.0,
+        epochs: 1,
+        layers: 1,
+        batch_size: 16,
+        ..TrainConfig::new(data.path(), BaseFiles::from_dir(&base_dir()))
+    })
+    .expect("train run 1 alone");
+    assert_eq!(piece_report.epochs[0].run, 1);
+    assert_eq!(
+        piece_report.epochs[0].mean_loss, two_runs.epochs[1].mean_loss,
+        "run 1 alone is not run 1 of the soup"
+    );
+    assert!(piece.path().join("epoch-1-1.safetensors").is_file());
+    let soup_cfg = |inputs: Vec<PathBuf>, out: &Path| SoupConfig {
+        inputs,
+        data_dir: data.path().to_path_buf(),
+        base: BaseFiles::from_dir(&base_dir()),
+        out_dir: out.to_path_buf(),
+        dev_corpus: None,
+        validation_percent: 10,
+    };
+    let pieces = tempfile::tempdir().unwrap();
+    let made = soup(&soup_cfg(
+        vec![piece.path().to_path_buf(), out.path().to_path_buf()],
+        pieces.path(),
+    ))
+    .expect("soup of run 0 and run 1");
+    assert_eq!(made.inputs.len(), 2);
+    let config: ArtifactConfig = serde_json::from_str(
+        &std::fs::read_to_string(pieces.path().join(ARTIFACT_CONFIG)).unwrap(),
+    )
+    .unwrap();
+    assert_eq!((config.training.first_run, config.training.runs), (0, 2));
+    let load = |dir: &Path| {
+        candle_core::safetensors::load(dir.join(ARTIFACT_WEIGHTS), &Device::Cpu).unwrap()
+    };
+    let (whole, parts) = (load(soup_dir.path()), load(pieces.path()));
+    assert_eq!(whole.len(), parts.len());
+    for (name, t) in &whole {
+        let diff = (t.to_dtype(DType::F32).unwrap() - parts[name].to_dtype(DType::F32).unwrap())
+            .unwrap()
+            .abs()
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .max(0)
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap();
+        assert!(diff < 2e-3, "{name}: the pieces' soup differs by {diff}");
+    }
+    // A run averaged twice, or runs of another seed, are refused with the reason.
+    let err = soup(&soup_cfg(
+        vec![out.path().to_path_buf(), out.path().to_path_buf()],
+        pieces.path(),
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("run 0 is in more than one"), "{err}");
+    let err = soup(&soup_cfg(
+        vec![piece.path().to_path_buf(), other_seed.path().to_path_buf()],
+        pieces.path(),
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("training.seed"), "{err}");
 
     // Label smoothing, R-drop and random batches change the weights, are recorded in the
     // artifact's config, and stay deterministic.

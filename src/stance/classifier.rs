@@ -71,6 +71,9 @@ pub struct TrainingProvenance {
     /// Runs averaged into the weights (absent in single-run artifacts).
     #[serde(default = "one_run", skip_serializing_if = "is_one_run")]
     pub runs: usize,
+    /// Index of the first run trained (absent when 0; see `TrainConfig::first_run`).
+    #[serde(default, skip_serializing_if = "is_zero_usize")]
+    pub first_run: usize,
     /// Label smoothing of the training targets (absent when 0).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub label_smoothing: f32,
@@ -96,6 +99,11 @@ fn one_run() -> usize {
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature
 fn is_one_run(runs: &usize) -> bool {
     *runs == 1
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature
+fn is_zero_usize(x: &usize) -> bool {
+    *x == 0
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature

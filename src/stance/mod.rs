@@ -17,12 +17,15 @@
 //! - [`data`]: the labelled statements, the validation split, the input encoding shared
 //!   by training and inference, the dev-corpus reader and the scores.
 //! - [`train`]: fine-tuning the top encoder layers + head (`parley train stance`).
+//! - [`soup`]: averaging separately trained runs of one recipe into one artifact
+//!   (`parley train soup`).
 
 pub mod aggregate;
 pub mod classifier;
 pub mod data;
 pub mod llm;
 pub mod prototype;
+pub mod soup;
 pub mod train;
 
 pub use aggregate::{aggregate, hedge_or_condition, mentions_target, StatementEvidence};

@@ -85,6 +85,13 @@ pub struct TrainConfig {
     /// the data in its own order with its own dropout; the artifact is the mean of the
     /// runs' final weights. 1 is a single run.
     pub runs: usize,
+    /// Index of the first run: runs `first_run..first_run + runs` are trained. A run's
+    /// data order and dropout depend only on the seed and its index, so a soup can be
+    /// trained in pieces (`--first-run 1` is the second run of `--runs 2`).
+    pub first_run: usize,
+    /// Also save each epoch's weights (f16) as `epoch-<run>-<epoch>.safetensors` in the
+    /// output directory, to study checkpoints without training again.
+    pub save_epochs: bool,
     pub epochs: usize,
     /// Draw batches at random (the default); `false` groups statements of similar length
     /// (see [`make_batches`]), which pads less but trained worse.
@@ -125,6 +132,8 @@ impl TrainConfig {
             base_model: "sentence-transformers/all-MiniLM-L6-v2".into(),
             seed: 13,
             runs: 1,
+            first_run: 0,
+            save_epochs: false,
             epochs: 6,
             random_batches: true,
             layers: 6,
@@ -307,7 +316,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
     let t_train = Instant::now();
     let mut epochs = Vec::new();
     let mut sums: HashMap<String, Tensor> = HashMap::new();
-    for run in 0..cfg.runs {
+    for run in cfg.first_run..cfg.first_run + cfg.runs {
         let (weights, logs) = train_run(cfg, &bert_cfg, &base_tensors, first_top, &data, run)?;
         epochs.extend(logs);
         for (name, t) in weights {
@@ -329,7 +338,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
     }
     let h = bert_cfg.hidden_size;
     let provisional_f1 = epochs.last().map_or(0.0, |e| e.validation_macro_f1);
-    let mut art_cfg = ArtifactConfig {
+    let art_cfg = ArtifactConfig {
         format_version: ARTIFACT_FORMAT_VERSION,
         base_model: cfg.base_model.clone(),
         base_fingerprint: fingerprint,
@@ -343,6 +352,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
         training: TrainingProvenance {
             seed: cfg.seed,
             runs: cfg.runs,
+            first_run: cfg.first_run,
             label_smoothing: cfg.label_smoothing,
             rdrop: cfg.rdrop,
             random_batches: cfg.random_batches,
@@ -355,34 +365,20 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
             validation_macro_f1: provisional_f1,
         },
     };
-    // Measure what ships: the f16 tensors over the base, through the inference path.
-    let f32_overrides = overrides
-        .iter()
-        .map(|(k, v)| Ok((k.clone(), v.to_dtype(DType::F32)?)))
-        .collect::<Result<HashMap<_, _>>>()?;
-    let clf = TrainedClassifier::from_parts(&cfg.base, art_cfg.clone(), f32_overrides, &device)?;
-    let Evaluation {
-        metrics: validation,
-        by_file: validation_by_file,
-        errors: validation_errors,
-    } = evaluate_examples(&clf, &val)?;
-    tracing::info!("validation (saved artifact):\n{validation}");
-    art_cfg.training.validation_macro_f1 = (validation.macro_f1 * 1000.0).round() / 1000.0;
-
-    let dev = match &cfg.dev_corpus {
-        Some(dir) => {
-            let speakers = load_dev_corpus(dir)?;
-            let d = evaluate_dev(&clf, &speakers)?;
-            tracing::info!("dev corpus, gold evidence in its sentence:\n{}", d.sentence);
-            Some(d)
-        }
-        None => None,
-    };
-
-    let artifact = match &cfg.out_dir {
-        Some(dir) => save_artifact(dir, &art_cfg, &overrides)?,
-        None => Vec::new(),
-    };
+    let Measured {
+        validation,
+        validation_by_file,
+        validation_errors,
+        dev,
+        artifact,
+    } = measure_and_save(
+        &cfg.base,
+        art_cfg,
+        &overrides,
+        &val,
+        cfg.dev_corpus.as_deref(),
+        cfg.out_dir.as_deref(),
+    )?;
     Ok(TrainReport {
         train_examples: trn.len(),
         validation_examples: val.len(),
@@ -395,6 +391,63 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
         dev,
         cache_seconds,
         train_seconds,
+        artifact,
+    })
+}
+
+/// What a finished artifact scores, and the files it was saved to.
+pub(crate) struct Measured {
+    pub validation: Metrics,
+    pub validation_by_file: Vec<FileScore>,
+    pub validation_errors: Vec<ExampleError>,
+    pub dev: Option<DevReport>,
+    pub artifact: Vec<ArtifactFile>,
+}
+
+/// Measure what ships (the f16 tensors over the base, through the inference path) on the
+/// validation examples and, when given, the dev corpus; record the validation score in
+/// the config and save the artifact when `out_dir` is set.
+pub(crate) fn measure_and_save(
+    base: &BaseFiles,
+    mut art_cfg: ArtifactConfig,
+    overrides: &HashMap<String, Tensor>,
+    val: &[&Example],
+    dev_corpus: Option<&Path>,
+    out_dir: Option<&Path>,
+) -> Result<Measured> {
+    let device = Device::Cpu;
+    let f32_overrides = overrides
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), v.to_dtype(DType::F32)?)))
+        .collect::<Result<HashMap<_, _>>>()?;
+    let clf = TrainedClassifier::from_parts(base, art_cfg.clone(), f32_overrides, &device)?;
+    let Evaluation {
+        metrics: validation,
+        by_file: validation_by_file,
+        errors: validation_errors,
+    } = evaluate_examples(&clf, val)?;
+    tracing::info!("validation (saved artifact):\n{validation}");
+    art_cfg.training.validation_macro_f1 = (validation.macro_f1 * 1000.0).round() / 1000.0;
+
+    let dev = match dev_corpus {
+        Some(dir) => {
+            let speakers = load_dev_corpus(dir)?;
+            let d = evaluate_dev(&clf, &speakers)?;
+            tracing::info!("dev corpus, gold evidence in its sentence:\n{}", d.sentence);
+            Some(d)
+        }
+        None => None,
+    };
+
+    let artifact = match out_dir {
+        Some(dir) => save_artifact(dir, &art_cfg, overrides)?,
+        None => Vec::new(),
+    };
+    Ok(Measured {
+        validation,
+        validation_by_file,
+        validation_errors,
+        dev,
         artifact,
     })
 }
@@ -540,6 +593,9 @@ fn train_run(
             "epoch done"
         );
         epochs.push(log);
+        if let (true, Some(dir)) = (cfg.save_epochs, &cfg.out_dir) {
+            save_epoch(dir, run, epoch, &vars)?;
+        }
     }
     let weights = vars
         .into_iter()
@@ -548,8 +604,21 @@ fn train_run(
     Ok((weights, epochs))
 }
 
+/// Save one epoch's weights in f16 (`--save-epochs`).
+fn save_epoch(dir: &Path, run: usize, epoch: usize, vars: &HashMap<String, Var>) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    let tensors = vars
+        .iter()
+        .map(|(name, v)| Ok((name.clone(), v.as_tensor().to_dtype(DType::F16)?)))
+        .collect::<Result<HashMap<_, _>>>()?;
+    let path = dir.join(format!("epoch-{run}-{epoch}.safetensors"));
+    candle_core::safetensors::save(&tensors, &path)?;
+    Ok(())
+}
+
 /// Write the weights and config; returns each file with its size and sha256.
-fn save_artifact(
+pub(crate) fn save_artifact(
     dir: &Path,
     cfg: &ArtifactConfig,
     tensors: &HashMap<String, Tensor>,
@@ -1084,6 +1153,15 @@ pub struct TrainStanceArgs {
     /// dropout, from the same initial weights).
     #[arg(long, default_value_t = 1)]
     pub runs: usize,
+    /// Index of the first run to train (runs first..first+runs): a run's data order and
+    /// dropout depend only on the seed and its index, so `--first-run 1` trains the
+    /// second run of `--runs 2` alone.
+    #[arg(long, default_value_t = 0)]
+    pub first_run: usize,
+    /// Also save each epoch's weights (f16) in the output directory as
+    /// epoch-<run>-<epoch>.safetensors.
+    #[arg(long)]
+    pub save_epochs: bool,
     #[arg(long, default_value_t = 6)]
     pub epochs: usize,
     /// Draw training batches at random (true) or group statements of similar length
@@ -1128,6 +1206,8 @@ impl TrainStanceArgs {
             out_dir: (!self.dry_run).then(|| self.out.clone()),
             seed: self.seed,
             runs: self.runs,
+            first_run: self.first_run,
+            save_epochs: self.save_epochs,
             epochs: self.epochs,
             random_batches: self.random_batches,
             layers: self.layers,
