@@ -62,6 +62,10 @@ pub struct GlobalArgs {
     /// other work; more than the cores only adds contention.
     #[arg(long, global = true, env = "PARLEY_THREADS")]
     pub threads: Option<usize>,
+    /// A stance artifact from `parley train stance` or `train soup` (a folder with
+    /// config.json + model.safetensors) to use instead of the preset's classifier.
+    #[arg(long, global = true, env = "PARLEY_STANCE_ARTIFACT")]
+    pub stance_artifact: Option<PathBuf>,
     /// More logging (-v info, -vv debug, -vvv trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -241,6 +245,7 @@ impl GlobalArgs {
             offline: self.offline,
             device: self.device.clone(),
             threads: self.threads,
+            stance_artifact: self.stance_artifact.clone(),
             progress: std::io::stderr().is_terminal() && !self.quiet,
             ..EngineConfig::default()
         }

@@ -144,6 +144,10 @@ pub struct EngineConfig {
     /// CPU threads for model work; `None` = all cores.
     pub threads: Option<usize>,
     pub stance_method: StanceMethod,
+    /// A stance artifact of `parley train stance` (config.json + model.safetensors) to use
+    /// instead of the preset's classifier, e.g. one just trained. It is not in the catalog,
+    /// so no digest is checked; its config's base fingerprint must match the encoder.
+    pub stance_artifact: Option<PathBuf>,
     /// Show download progress bars.
     pub progress: bool,
     /// Longest accepted article, in characters.
@@ -160,6 +164,7 @@ impl Default for EngineConfig {
             device: "auto".into(),
             threads: None,
             stance_method: StanceMethod::default(),
+            stance_artifact: None,
             progress: false,
             max_text_chars: DEFAULT_MAX_TEXT_CHARS,
         }
@@ -212,8 +217,14 @@ impl Engine {
             device: describe.clone(),
         }];
         let mut warnings = Vec::new();
+        if config.stance_artifact.is_some() && config.stance_method != StanceMethod::Classifier {
+            return Err(Error::InvalidInput(
+                "--stance-artifact is a trained classifier: it needs --stance-method classifier"
+                    .into(),
+            ));
+        }
         let method = match (config.stance_method, &preset.classifier) {
-            (StanceMethod::Classifier, None) => {
+            (StanceMethod::Classifier, None) if config.stance_artifact.is_none() => {
                 let w = format!(
                     "preset {} has no trained stance classifier; stance comes from the zero-shot \
                      prototype baseline, which is much weaker",
@@ -232,6 +243,20 @@ impl Engine {
             device.clone(),
         ));
         let stance: Box<dyn StanceModel> = match (method, &preset.classifier) {
+            (StanceMethod::Classifier, _) if config.stance_artifact.is_some() => {
+                let dir = config
+                    .stance_artifact
+                    .as_deref()
+                    .expect("checked by the match guard");
+                let clf = TrainedClassifier::load_with(&encoder_files, dir, &device)?;
+                models.push(ModelInfo {
+                    role: "classifier".into(),
+                    id: format!("artifact:{}", dir.display()),
+                    architecture: "bert-top-layers".into(),
+                    device: describe.clone(),
+                });
+                Box::new(clf)
+            }
             (StanceMethod::Classifier, Some(cls)) => {
                 let weights = cls.path(crate::stance::classifier::ARTIFACT_WEIGHTS)?;
                 let dir = weights

@@ -201,3 +201,74 @@ fn eval_of_bad_statements_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--statements"), "{}", stderr(&out));
 }
+
+/// `--stance-artifact DIR` swaps in a trained artifact without touching the catalog: the
+/// shipped artifact's own folder scores exactly as the preset's classifier does, and a
+/// missing folder, a folder that is not an artifact, or an artifact asked to serve another
+/// stance method is a clear error.
+#[test]
+fn a_stance_artifact_can_be_used_in_place_of_the_presets() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("plain.jsonl");
+    std::fs::write(&data, LABELLED).unwrap();
+    let score = |extra: &[&str], name: &str| {
+        let json = dir.path().join(name);
+        let mut args = vec![
+            "eval",
+            "--statements",
+            data.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = parley(&args, None);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        v
+    };
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/models/stance");
+    let preset = score(&[], "preset.json");
+    let artifact = score(&["--stance-artifact", shipped], "artifact.json");
+    assert_eq!(preset["metrics"], artifact["metrics"]);
+    assert_eq!(preset["errors"], artifact["errors"]);
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for (bad, want) in [
+        (dir.path().join("missing"), "config"),
+        (empty.clone(), "config"),
+    ] {
+        let out = parley(
+            &[
+                "eval",
+                "--statements",
+                data.to_str().unwrap(),
+                "--stance-artifact",
+                bad.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_ne!(out.status.code(), Some(0));
+        let err = stderr(&out);
+        assert!(err.contains(want), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let out = parley(
+        &[
+            "eval",
+            "--statements",
+            data.to_str().unwrap(),
+            "--stance-artifact",
+            shipped,
+            "--stance-method",
+            "prototype",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--stance-method classifier"),
+        "{}",
+        stderr(&out)
+    );
+}
