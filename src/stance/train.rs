@@ -23,7 +23,10 @@
 //!   (a "model soup", Wortsman et al. 2022) at the inference cost of one model. In the
 //!   PyTorch replica three such runs (validation 0.809-0.832 on the earlier statements)
 //!   averaged to 0.847; in Rust two runs averaged to 0.831 against the first run's 0.832,
-//!   so the shipped artifact is a single run (`models/stance/TRAINING.md`).
+//!   and soups of two and three runs of the shipped recipe gained on validation (up to
+//!   0.852) but not on the blind probe or the dev corpus, so the shipped artifact is a
+//!   single run (`models/stance/TRAINING.md`). `first_run` lets a soup be trained in
+//!   pieces and averaged by [`super::soup`].
 //! - The shipped recipe regularises twice: R-drop (Liang et al. 2021; each batch runs
 //!   forward twice with independent dropout, and the symmetric KL divergence of the two
 //!   predictions joins their mean cross-entropy) and label smoothing 0.1, on batches drawn
