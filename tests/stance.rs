@@ -535,6 +535,13 @@ fn training_is_deterministic_and_its_artifact_loads() {
     )
     .unwrap();
     assert_eq!((config.training.first_run, config.training.runs), (0, 2));
+    // Saved through temporary files renamed into place: nothing else is left behind.
+    let mut names: Vec<String> = std::fs::read_dir(pieces.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, [ARTIFACT_CONFIG, ARTIFACT_WEIGHTS]);
     let load = |dir: &Path| {
         candle_core::safetensors::load(dir.join(ARTIFACT_WEIGHTS), &Device::Cpu).unwrap()
     };

@@ -628,12 +628,33 @@ pub(crate) fn save_artifact(
 ) -> Result<Vec<ArtifactFile>> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    // Both files go to temporary files beside their final names first and are renamed
+    // only when whole, so a failed or interrupted save never leaves a half-written
+    // artifact, also when it replaces the one it was averaged from.
+    // (Readable by all, as a file written directly would be: temporary files are private.)
+    let temp = || {
+        let mut builder = tempfile::Builder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        builder
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))
+    };
     let weights = dir.join(ARTIFACT_WEIGHTS);
-    candle_core::safetensors::save(tensors, &weights)?;
+    let weights_tmp = temp()?;
+    candle_core::safetensors::save(tensors, weights_tmp.path())?;
     let config = dir.join(ARTIFACT_CONFIG);
     let json = serde_json::to_string_pretty(cfg).map_err(|e| Error::Other(e.into()))?;
-    std::fs::write(&config, json + "\n")
+    let config_tmp = temp()?;
+    std::fs::write(config_tmp.path(), json + "\n")
         .map_err(|e| Error::io(format!("writing {}", config.display()), e))?;
+    for (tmp, path) in [(weights_tmp, &weights), (config_tmp, &config)] {
+        tmp.persist(path)
+            .map_err(|e| Error::io(format!("writing {}", path.display()), e.error))?;
+    }
     [weights, config]
         .into_iter()
         .map(|p| {
