@@ -607,6 +607,20 @@ fn train_run(
     Ok((weights, epochs))
 }
 
+/// A temporary file in `dir`, to be renamed over its final name once written. It is
+/// readable by all, as a file written directly would be (temporary files are private).
+fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    builder
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))
+}
+
 /// Save one epoch's weights in f16 (`--save-epochs`).
 fn save_epoch(dir: &Path, run: usize, epoch: usize, vars: &HashMap<String, Var>) -> Result<()> {
     std::fs::create_dir_all(dir)
@@ -616,7 +630,10 @@ fn save_epoch(dir: &Path, run: usize, epoch: usize, vars: &HashMap<String, Var>)
         .map(|(name, v)| Ok((name.clone(), v.as_tensor().to_dtype(DType::F16)?)))
         .collect::<Result<HashMap<_, _>>>()?;
     let path = dir.join(format!("epoch-{run}-{epoch}.safetensors"));
-    candle_core::safetensors::save(&tensors, &path)?;
+    let tmp = temp_file_in(dir)?;
+    candle_core::safetensors::save(&tensors, tmp.path())?;
+    tmp.persist(&path)
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e.error))?;
     Ok(())
 }
 
@@ -631,24 +648,12 @@ pub(crate) fn save_artifact(
     // Both files go to temporary files beside their final names first and are renamed
     // only when whole, so a failed or interrupted save never leaves a half-written
     // artifact, also when it replaces the one it was averaged from.
-    // (Readable by all, as a file written directly would be: temporary files are private.)
-    let temp = || {
-        let mut builder = tempfile::Builder::new();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o644));
-        }
-        builder
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))
-    };
     let weights = dir.join(ARTIFACT_WEIGHTS);
-    let weights_tmp = temp()?;
+    let weights_tmp = temp_file_in(dir)?;
     candle_core::safetensors::save(tensors, weights_tmp.path())?;
     let config = dir.join(ARTIFACT_CONFIG);
     let json = serde_json::to_string_pretty(cfg).map_err(|e| Error::Other(e.into()))?;
-    let config_tmp = temp()?;
+    let config_tmp = temp_file_in(dir)?;
     std::fs::write(config_tmp.path(), json + "\n")
         .map_err(|e| Error::io(format!("writing {}", config.display()), e))?;
     for (tmp, path) in [(weights_tmp, &weights), (config_tmp, &config)] {
