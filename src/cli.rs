@@ -614,16 +614,21 @@ fn eval(global: &GlobalArgs, args: EvalArgs) -> Result<ExitCode> {
 /// An evaluation as pretty JSON, written atomically.
 fn write_json(path: &std::path::Path, report: &impl serde::Serialize) -> Result<()> {
     let json = serde_json::to_string_pretty(report)
-        .map_err(|e| Error::Other(anyhow::anyhow!("serialising the evaluation: {e}")))?;
+        .map_err(|e| Error::Other(anyhow::anyhow!("serialising the report: {e}")))?;
     write_file_atomic(path, json.as_bytes())
+}
+
+/// The base encoder to train on or average over: `--base DIR`, else the preset's encoder.
+fn stance_base(global: &GlobalArgs, base: Option<&std::path::Path>) -> Result<BaseFiles> {
+    match base {
+        Some(dir) => Ok(BaseFiles::from_dir(dir)),
+        None => BaseFiles::of(&crate::engine::resolve_encoder(&global.engine_config())?),
+    }
 }
 
 fn train_stance(global: &GlobalArgs, args: TrainStanceCliArgs) -> Result<ExitCode> {
     device::set_threads(global.threads)?;
-    let base = match &args.train.base {
-        Some(dir) => BaseFiles::from_dir(dir),
-        None => BaseFiles::of(&crate::engine::resolve_encoder(&global.engine_config())?)?,
-    };
+    let base = stance_base(global, args.train.base.as_deref())?;
     let report = crate::stance::train::train(&args.train.to_config(base))?;
     let mut out = format!("validation:\n{}\n", report.validation);
     push_scores(&mut out, &report.validation_by_file, report.dev.as_ref());
@@ -633,9 +638,7 @@ fn train_stance(global: &GlobalArgs, args: TrainStanceCliArgs) -> Result<ExitCod
     ));
     push_files(&mut out, &report.artifact);
     if let Some(path) = &args.report {
-        let json = serde_json::to_string_pretty(&report)
-            .map_err(|e| Error::Other(anyhow::anyhow!("serialising the training report: {e}")))?;
-        write_file_atomic(path, json.as_bytes())?;
+        write_json(path, &report)?;
     }
     write_stdout(&out)?;
     Ok(ExitCode::SUCCESS)
@@ -643,10 +646,7 @@ fn train_stance(global: &GlobalArgs, args: TrainStanceCliArgs) -> Result<ExitCod
 
 fn train_soup(global: &GlobalArgs, args: TrainSoupCliArgs) -> Result<ExitCode> {
     device::set_threads(global.threads)?;
-    let base = match &args.base {
-        Some(dir) => BaseFiles::from_dir(dir),
-        None => BaseFiles::of(&crate::engine::resolve_encoder(&global.engine_config())?)?,
-    };
+    let base = stance_base(global, args.base.as_deref())?;
     let report = crate::stance::soup::soup(&crate::stance::soup::SoupConfig {
         inputs: args.inputs,
         data_dir: args.data,
@@ -669,9 +669,7 @@ fn train_soup(global: &GlobalArgs, args: TrainSoupCliArgs) -> Result<ExitCode> {
     push_scores(&mut out, &report.validation_by_file, report.dev.as_ref());
     push_files(&mut out, &report.artifact);
     if let Some(path) = &args.report {
-        let json = serde_json::to_string_pretty(&report)
-            .map_err(|e| Error::Other(anyhow::anyhow!("serialising the soup report: {e}")))?;
-        write_file_atomic(path, json.as_bytes())?;
+        write_json(path, &report)?;
     }
     write_stdout(&out)?;
     Ok(ExitCode::SUCCESS)

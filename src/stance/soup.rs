@@ -20,8 +20,11 @@ use serde::{Deserialize, Serialize};
 use super::classifier::{
     load_tensors, ArtifactConfig, BaseFiles, ARTIFACT_CONFIG, ARTIFACT_WEIGHTS,
 };
-use super::data::{data_hash, is_validation, load_examples, Example, Metrics};
-use super::train::{measure_and_save, ArtifactFile, DevReport, ExampleError, FileScore, Measured};
+use super::data::{data_hash, Example, Metrics};
+use super::train::{
+    measure_and_save, validation_examples, ArtifactFile, DevReport, ExampleError, FileScore,
+    Measured,
+};
 use crate::{Error, Result};
 
 /// What to average, and where to measure and save the result.
@@ -153,11 +156,8 @@ pub fn soup(cfg: &SoupConfig) -> Result<SoupReport> {
     art_cfg.training.first_run = first_run;
     art_cfg.training.runs = runs;
 
-    let examples = load_examples(&cfg.data_dir)?;
-    let val: Vec<&Example> = examples
-        .iter()
-        .filter(|e| is_validation(e, cfg.validation_percent))
-        .collect();
+    let examples = validation_examples(&cfg.data_dir, cfg.validation_percent)?;
+    let val: Vec<&Example> = examples.iter().collect();
     let Measured {
         validation,
         validation_by_file,
