@@ -149,6 +149,11 @@ pub struct EvalArgs {
     /// split.
     #[arg(long, value_enum)]
     pub split: Option<crate::eval::statements::Split>,
+    /// With --statements: score every statement toward its reversed target instead, this
+    /// phrase before it ("an end to" the truce; "not" before a target in -ing), favor and
+    /// against swapped. A model that reads the target scores about as well as without.
+    #[arg(long, value_name = "PHRASE")]
+    pub reverse_targets: Option<String>,
     /// Also write every figure and per-article result as JSON here.
     #[arg(long)]
     pub json: Option<PathBuf>,
@@ -583,6 +588,11 @@ fn eval(global: &GlobalArgs, args: EvalArgs) -> Result<ExitCode> {
             "--split selects labelled statements: it needs --statements".into(),
         ));
     }
+    if args.reverse_targets.is_some() && args.statements.is_none() {
+        return Err(Error::InvalidInput(
+            "--reverse-targets rewrites labelled statements: it needs --statements".into(),
+        ));
+    }
     let mut config = global.engine_config();
     config.stance_method = args.stance_method;
     let engine = Engine::load(&config)?;
@@ -592,6 +602,7 @@ fn eval(global: &GlobalArgs, args: EvalArgs) -> Result<ExitCode> {
             engine.stance_model(),
             path,
             args.split.unwrap_or(statements::Split::All),
+            args.reverse_targets.as_deref(),
         )?;
         if let Some(out) = &args.json {
             write_json(out, &report)?;

@@ -18,7 +18,12 @@ fn parley(args: &[&str], stdin: Option<&[u8]>) -> Output {
     {
         let mut input = child.stdin.take().unwrap();
         if let Some(bytes) = stdin {
-            input.write_all(bytes).unwrap();
+            // parley may exit before reading its input (a usage error is found first),
+            // which closes the pipe: that is not the test's failure.
+            match input.write_all(bytes) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.unwrap(),
+            }
         }
     }
     child.wait_with_output().expect("parley ran")
@@ -200,6 +205,80 @@ fn eval_of_bad_statements_is_a_clear_error() {
     let out = parley(&["eval", "data/dev", "--split", "train"], None);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--statements"), "{}", stderr(&out));
+}
+
+/// `--reverse-targets PHRASE` scores each statement toward the reversed target ("an end
+/// to the ferry subsidy"), with favor and against swapped in the gold labels and neutral
+/// kept; it needs labelled statements and a phrase.
+#[test]
+fn eval_can_reverse_the_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("plain.jsonl");
+    std::fs::write(&data, LABELLED).unwrap();
+    let json = dir.path().join("reversed.json");
+    let out = parley(
+        &[
+            "eval",
+            "--statements",
+            data.to_str().unwrap(),
+            "--reverse-targets",
+            "an end to",
+            "--json",
+            json.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("targets reversed with \"an end to\""),
+        "{text}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(report["reversed_with"], "an end to");
+    // Two statements per gold label, before and after the swap.
+    let confusion = report["metrics"]["confusion"].as_array().unwrap();
+    for row in confusion {
+        let n: u64 = row
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .sum();
+        assert_eq!(n, 2, "{confusion:?}");
+    }
+    for e in report["errors"].as_array().unwrap() {
+        assert!(
+            e["target"].as_str().unwrap().starts_with("an end to "),
+            "{e}"
+        );
+    }
+    let flipped = report["by_tag"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["tag"] == "flipped_target")
+        .expect("the reversed statements are tagged");
+    assert_eq!(flipped["n"], 6);
+
+    for args in [
+        vec!["eval", "data/dev", "--reverse-targets", "an end to"],
+        vec![
+            "eval",
+            "--statements",
+            data.to_str().unwrap(),
+            "--reverse-targets",
+            " ",
+        ],
+    ] {
+        let out = parley(&args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--reverse-targets"),
+            "{}",
+            stderr(&out)
+        );
+    }
 }
 
 /// `--stance-artifact DIR` swaps in a trained artifact without touching the catalog: the

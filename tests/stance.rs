@@ -733,3 +733,42 @@ fn deberta_and_roberta_checkpoints_load() {
         .expect("gpt2 refused");
     assert!(e.to_string().contains("gpt2"), "{e}");
 }
+
+/// `--flip-targets 100` trains every training statement twice, once toward its target and
+/// once toward the reversed target, records the setting in the artifact, and leaves the
+/// validation split as written; a percent over 100 is refused.
+#[test]
+fn flipped_targets_join_the_training_data_only() {
+    use parley::stance::classifier::{ArtifactConfig, BaseFiles, ARTIFACT_CONFIG};
+    use parley::stance::train::{train, TrainConfig};
+
+    let data = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/stance/policy.jsonl"),
+    )
+    .unwrap()
+    .lines()
+    .take(40)
+    .map(str::to_string)
+    .collect();
+    write(&data.path().join("part.jsonl"), &(lines.join("\n") + "\n"));
+    let out = tempfile::tempdir().unwrap();
+    let cfg = |flip_targets: u32| TrainConfig {
+        out_dir: Some(out.path().to_path_buf()),
+        flip_targets,
+        rdrop: 0.0,
+        epochs: 1,
+        layers: 1,
+        ..TrainConfig::new(data.path(), BaseFiles::from_dir(&base_dir()))
+    };
+    let report = train(&cfg(100)).expect("train with flipped targets");
+    let trained = 40 - report.validation_examples;
+    assert_eq!(report.train_examples, 2 * trained);
+    let config: ArtifactConfig =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join(ARTIFACT_CONFIG)).unwrap())
+            .unwrap();
+    assert_eq!(config.training.flip_targets, 100);
+
+    let err = train(&cfg(101)).expect_err("101 percent");
+    assert!(err.to_string().contains("--flip-targets"), "{err}");
+}

@@ -10,7 +10,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::stance::data::{is_validation, load_path, Example, Metrics, VALIDATION_PERCENT};
+use crate::stance::data::{
+    flip_target_with, is_validation, load_path, Example, Metrics, VALIDATION_PERCENT,
+};
 use crate::stance::train::{evaluate_examples, Evaluation, ExampleError, FileScore};
 use crate::stance::StanceModel;
 use crate::{Error, Result};
@@ -51,6 +53,9 @@ pub struct StatementsReport {
     pub model: String,
     pub path: String,
     pub split: Split,
+    /// The phrase every target was reversed with (`--reverse-targets`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reversed_with: Option<String>,
     pub metrics: Metrics,
     pub by_file: Vec<FileScore>,
     /// Per tag, most frequent first.
@@ -59,19 +64,36 @@ pub struct StatementsReport {
 }
 
 /// Load the statements at `path` (a `*.jsonl` file or a directory of them), keep the
-/// `split`, classify and score them.
+/// `split`, classify and score them. With `reverse`, every statement is scored toward the
+/// reversed target instead ("an end to the truce" for "the truce", favor and against
+/// swapped; see [`flip_target_with`]): a model that reads the target scores about the
+/// same both ways, one that reads only the statement's tone falls far below chance.
 ///
 /// # Errors
-/// `InvalidInput` for a missing or malformed file, or when the split leaves nothing to
-/// score; the model's own errors otherwise.
-pub fn evaluate(model: &dyn StanceModel, path: &Path, split: Split) -> Result<StatementsReport> {
+/// `InvalidInput` for a missing or malformed file, an empty phrase, or when the split
+/// leaves nothing to score; the model's own errors otherwise.
+pub fn evaluate(
+    model: &dyn StanceModel,
+    path: &Path,
+    split: Split,
+    reverse: Option<&str>,
+) -> Result<StatementsReport> {
     if !path.exists() {
         return Err(Error::InvalidInput(format!(
             "no such file or directory: {}",
             path.display()
         )));
     }
-    let all = load_path(path)?;
+    let mut all = load_path(path)?;
+    if let Some(phrase) = reverse {
+        if phrase.trim().is_empty() {
+            return Err(Error::InvalidInput(
+                "--reverse-targets needs a phrase, e.g. \"an end to\"".into(),
+            ));
+        }
+        // The split is by statement text, which the reversal keeps.
+        all = all.iter().map(|e| flip_target_with(e, phrase)).collect();
+    }
     let kept: Vec<&Example> = all
         .iter()
         .filter(|e| match split {
@@ -96,6 +118,7 @@ pub fn evaluate(model: &dyn StanceModel, path: &Path, split: Split) -> Result<St
         model: model.name().to_string(),
         path: path.display().to_string(),
         split,
+        reversed_with: reverse.map(|p| p.trim().to_string()),
         metrics,
         by_file,
         by_tag: tag_scores(&kept, &errors),
@@ -134,10 +157,14 @@ pub fn render(r: &StatementsReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "stance model {} on {} (split {})",
+        "stance model {} on {} (split {}{})",
         r.model,
         r.path,
-        r.split.as_str()
+        r.split.as_str(),
+        r.reversed_with
+            .as_deref()
+            .map(|p| format!(", targets reversed with \"{p}\""))
+            .unwrap_or_default()
     );
     let _ = write!(out, "{}", r.metrics);
     if r.by_file.len() > 1 {

@@ -80,6 +80,10 @@ pub struct TrainingProvenance {
     /// R-drop weight (absent when 0).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub rdrop: f32,
+    /// Percent of the training statements also trained toward the reversed target
+    /// (absent when 0; see `TrainConfig::flip_targets`).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub flip_targets: u32,
     /// Batches drawn at random rather than grouped by length (absent when grouped).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub random_batches: bool,
@@ -99,6 +103,11 @@ fn one_run() -> usize {
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature
 fn is_one_run(runs: &usize) -> bool {
     *runs == 1
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature
+fn is_zero_u32(x: &u32) -> bool {
+    *x == 0
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature

@@ -177,6 +177,104 @@ pub fn is_validation(ex: &Example, percent: u32) -> bool {
     fnv1a64(ex.statement.trim()) % 100 < u64::from(percent)
 }
 
+/// Tag of the copies [`flip_target`] adds to the training data.
+pub const FLIPPED_TAG: &str = "flipped_target";
+
+/// Whether a training example also trains as its flipped copy (see [`flip_target`]) when
+/// `percent` of the training data is flipped: a fixed hash of the statement, independent
+/// of the validation split's hash, so the same statements are chosen on every run.
+pub fn chosen_for_flip(ex: &Example, percent: u32) -> bool {
+    percent > 0 && fnv1a64(&format!("flip\u{0}{}", ex.statement.trim())) % 100 < u64::from(percent)
+}
+
+/// The phrasings [`negate_target`] reverses a noun-phrase target with in training. Other
+/// reversals ("an end to the truce", "cancelling the truce", "doing away with the truce",
+/// "opposition to the truce", "continuing the war" for a ceasefire) are never generated,
+/// so measuring on them (`parley eval --statements … --reverse-targets "an end to"`) shows
+/// whether the classifier learned to read the target or only these words.
+pub const REVERSALS: [&str; 15] = [
+    "abandoning",
+    "scrapping",
+    "dropping",
+    "halting",
+    "stopping",
+    "blocking",
+    "rejecting",
+    "repealing",
+    "abolishing",
+    "reversing",
+    "withdrawing from",
+    "suspending",
+    "vetoing",
+    "overturning",
+    "calling off",
+];
+
+/// The reversal of a target: "not lifting the sanctions" for a target that starts with a
+/// verb in -ing ("lifting the sanctions"), otherwise one of [`REVERSALS`] before it
+/// ("scrapping the truce"), picked by `variant`.
+pub fn negate_target(target: &str, variant: usize) -> String {
+    reverse_target(target, REVERSALS[variant % REVERSALS.len()])
+}
+
+/// The reversal of a target with a given phrase before it ("an end to" + "the truce"),
+/// or "not lifting the sanctions" for a target that starts with a verb in -ing.
+pub fn reverse_target(target: &str, phrase: &str) -> String {
+    let target = target.trim();
+    let mut words = target.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let second = words.next().unwrap_or("");
+    // "outsourcing of hospital cleaning" is a noun phrase, not a verb with its object.
+    let gerund = first.len() > 4
+        && first.ends_with("ing")
+        && first.chars().all(|c| c.is_ascii_lowercase())
+        && !second.is_empty()
+        && second != "of";
+    if gerund {
+        format!("not {target}")
+    } else {
+        format!("{} {target}", phrase.trim())
+    }
+}
+
+/// The same statement judged toward the reversed target ([`negate_target`], the phrasing
+/// fixed by a hash of the statement): favor and against swap, neutral stays, strength
+/// stays. A speaker for the truce is against scrapping it. Training on both teaches the
+/// classifier that stance is a relation to the target, not the statement's tone: the
+/// same words must give opposite labels for opposite targets.
+pub fn flip_target(ex: &Example) -> Example {
+    let variant = (fnv1a64(&format!("reversal\u{0}{}", ex.statement.trim())) % 1000) as usize;
+    Example {
+        target: negate_target(&ex.target, variant),
+        ..reversed_label(ex)
+    }
+}
+
+/// The same statement toward `phrase` + its target ([`reverse_target`]), labels swapped as
+/// in [`flip_target`]: for measuring a model on reversals it never trained on.
+pub fn flip_target_with(ex: &Example, phrase: &str) -> Example {
+    Example {
+        target: reverse_target(&ex.target, phrase),
+        ..reversed_label(ex)
+    }
+}
+
+/// `ex` with favor and against swapped and the [`FLIPPED_TAG`] added.
+fn reversed_label(ex: &Example) -> Example {
+    let label = match ex.label {
+        StanceLabel::Favor => StanceLabel::Against,
+        StanceLabel::Against => StanceLabel::Favor,
+        StanceLabel::Neutral => StanceLabel::Neutral,
+    };
+    let mut tags = ex.tags.clone();
+    tags.push(FLIPPED_TAG.to_string());
+    Example {
+        label,
+        tags,
+        ..ex.clone()
+    }
+}
+
 /// How a [`StanceInput`] becomes the (first, second) segment pair of a cross-encoder
 /// input `[CLS] first [SEP] second [SEP]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -550,6 +648,94 @@ fn locate(text: &str, needle: &str) -> (String, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_are_reversed_as_phrases() {
+        assert_eq!(negate_target("the truce", 0), "abandoning the truce");
+        assert_eq!(negate_target("the truce", 1), "scrapping the truce");
+        assert_eq!(negate_target("a ceasefire", 17), "dropping a ceasefire");
+        assert_eq!(
+            negate_target("lifting the sanctions", 1),
+            "not lifting the sanctions"
+        );
+        assert_eq!(
+            negate_target("outsourcing of hospital cleaning", 0),
+            "abandoning outsourcing of hospital cleaning"
+        );
+        // A capitalised name or a lone word is not a verb phrase.
+        assert_eq!(negate_target("Pudding Lane", 0), "abandoning Pudding Lane");
+        assert_eq!(negate_target("ring", 0), "abandoning ring");
+        assert_eq!(
+            reverse_target("the truce", " an end to "),
+            "an end to the truce"
+        );
+    }
+
+    #[test]
+    fn a_flipped_copy_swaps_favor_and_against_only() {
+        let ex = Example {
+            target: "the toll".into(),
+            speaker: "Ida Ferm".into(),
+            statement: "Ida Ferm said she would back the toll only if islanders were exempt."
+                .into(),
+            label: StanceLabel::Favor,
+            strength: 1,
+            tags: vec!["conditional".into()],
+            source: "x.jsonl".into(),
+        };
+        let f = flip_target(&ex);
+        assert!(
+            REVERSALS
+                .iter()
+                .any(|r| f.target == format!("{r} the toll")),
+            "{}",
+            f.target
+        );
+        assert_eq!(f.label, StanceLabel::Against);
+        assert_eq!(
+            (f.strength, f.statement.as_str()),
+            (1, ex.statement.as_str())
+        );
+        assert_eq!(
+            f.tags,
+            vec!["conditional".to_string(), FLIPPED_TAG.to_string()]
+        );
+        let against = Example {
+            label: StanceLabel::Against,
+            ..ex.clone()
+        };
+        assert_eq!(flip_target(&against).label, StanceLabel::Favor);
+        let neutral = Example {
+            label: StanceLabel::Neutral,
+            ..ex.clone()
+        };
+        assert_eq!(flip_target(&neutral).label, StanceLabel::Neutral);
+    }
+
+    #[test]
+    fn the_flip_choice_is_a_fixed_share() {
+        let exs: Vec<Example> = (0..2000)
+            .map(|i| Example {
+                target: "the toll".into(),
+                speaker: "A".into(),
+                statement: format!("Statement number {i}."),
+                label: StanceLabel::Neutral,
+                strength: 2,
+                tags: Vec::new(),
+                source: String::new(),
+            })
+            .collect();
+        assert!(exs.iter().all(|e| !chosen_for_flip(e, 0)));
+        assert!(exs.iter().all(|e| chosen_for_flip(e, 100)));
+        let n = exs.iter().filter(|e| chosen_for_flip(e, 35)).count();
+        assert!((600..800).contains(&n), "{n} of 2000 chosen at 35%");
+        // Not the validation hash: the chosen statements are not the validation ones.
+        let both = exs
+            .iter()
+            .filter(|e| chosen_for_flip(e, 35) && is_validation(e, 10))
+            .count();
+        assert!((30..110).contains(&both), "{both}");
+    }
 
     #[test]
     fn marker_replaces_full_name_and_surname() {

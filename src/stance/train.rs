@@ -57,8 +57,8 @@ use super::classifier::{
     ARTIFACT_CONFIG, ARTIFACT_FORMAT_VERSION, ARTIFACT_WEIGHTS,
 };
 use super::data::{
-    data_hash, is_validation, label_index, load_dev_corpus, load_examples, DevSpeaker, Example,
-    InputFormat, Metrics,
+    chosen_for_flip, data_hash, flip_target, is_validation, label_index, load_dev_corpus,
+    load_examples, DevSpeaker, Example, InputFormat, Metrics,
 };
 use super::{StanceInput, StanceModel};
 use crate::report::{Probabilities, StanceLabel};
@@ -120,6 +120,10 @@ pub struct TrainConfig {
     /// and the symmetric KL divergence between the two predictions, times this weight, is
     /// added to their mean cross-entropy. 0 is one forward per batch.
     pub rdrop: f32,
+    /// Percent of the training statements (chosen by a fixed hash) that also train as
+    /// their flipped copy: the same statement toward the reversed target ("abandoning the
+    /// truce"), with favor and against swapped (see [`super::data::flip_target`]). 0 is off.
+    pub flip_targets: u32,
     /// A corpus directory (`corpus/dev`) to measure per-speaker stance on, given the gold
     /// evidence.
     pub dev_corpus: Option<PathBuf>,
@@ -151,6 +155,7 @@ impl TrainConfig {
             qualified_neutral_mass: 0.25,
             label_smoothing: 0.1,
             rdrop: 1.0,
+            flip_targets: 0,
             dev_corpus: None,
         }
     }
@@ -235,6 +240,19 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
             "no training examples after the validation split".into(),
         ));
     }
+    if cfg.flip_targets > 100 {
+        return Err(Error::InvalidInput(format!(
+            "--flip-targets is a percent of the training statements (0-100), got {}",
+            cfg.flip_targets
+        )));
+    }
+    // Flipped copies of training statements only: validation stays as written.
+    let flipped: Vec<Example> = trn
+        .iter()
+        .filter(|e| chosen_for_flip(e, cfg.flip_targets))
+        .map(|e| flip_target(e))
+        .collect();
+    let trn: Vec<&Example> = trn.into_iter().chain(flipped.iter()).collect();
     if cfg.epochs == 0 || cfg.batch_size == 0 || cfg.runs == 0 {
         return Err(Error::InvalidInput(
             "runs, epochs and batch size must be at least 1".into(),
@@ -254,6 +272,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
     }
     tracing::info!(
         train = trn.len(),
+        flipped = flipped.len(),
         validation = val.len(),
         "stance data loaded"
     );
@@ -358,6 +377,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
             first_run: cfg.first_run,
             label_smoothing: cfg.label_smoothing,
             rdrop: cfg.rdrop,
+            flip_targets: cfg.flip_targets,
             random_batches: cfg.random_batches,
             epochs: cfg.epochs,
             batch_size: cfg.batch_size,
@@ -1220,6 +1240,11 @@ pub struct TrainStanceArgs {
     /// the training time).
     #[arg(long, default_value_t = 1.0)]
     pub rdrop: f32,
+    /// Percent of the training statements (fixed by hash) that also train toward the
+    /// reversed target ("abandoning the truce", labels favor/against swapped), to teach
+    /// that stance is a relation to the target rather than the statement's tone (0 = off).
+    #[arg(long, default_value_t = 0)]
+    pub flip_targets: u32,
     /// Corpus directory to measure per-speaker stance on (gold evidence).
     #[arg(long)]
     pub dev_corpus: Option<PathBuf>,
@@ -1247,6 +1272,7 @@ impl TrainStanceArgs {
             qualified_neutral_mass: self.qualified_mass,
             label_smoothing: self.label_smoothing,
             rdrop: self.rdrop,
+            flip_targets: self.flip_targets,
             dev_corpus: self.dev_corpus.clone(),
             ..TrainConfig::new(&self.data, base)
         }
