@@ -4,6 +4,7 @@
 //! leave them).
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn parley(args: &[&str], stdin: Option<&[u8]>) -> Output {
@@ -119,11 +120,17 @@ const LABELLED: &str = r#"{"target": "the ferry subsidy", "speaker": "Tamsin Ort
 {"target": "the dock strike", "speaker": "Ruben Maalouf", "statement": "Ruben Maalouf, the port's operations manager, said 14 ships were waiting at anchor on the second day of the dock strike.", "label": "neutral", "strength": 2, "tags": ["figures"]}
 "#;
 
+/// [`LABELLED`] written to `plain.jsonl` in `dir`.
+fn labelled_file(dir: &Path) -> PathBuf {
+    let data = dir.join("plain.jsonl");
+    std::fs::write(&data, LABELLED).unwrap();
+    data
+}
+
 #[test]
 fn eval_scores_the_stance_model_on_labelled_statements() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("plain.jsonl");
-    std::fs::write(&data, LABELLED).unwrap();
+    let data = labelled_file(dir.path());
     let json = dir.path().join("scores.json");
     let out = parley(
         &[
@@ -213,8 +220,7 @@ fn eval_of_bad_statements_is_a_clear_error() {
 #[test]
 fn eval_can_reverse_the_targets() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("plain.jsonl");
-    std::fs::write(&data, LABELLED).unwrap();
+    let data = labelled_file(dir.path());
     let json = dir.path().join("reversed.json");
     let out = parley(
         &[
@@ -288,8 +294,7 @@ fn eval_can_reverse_the_targets() {
 #[test]
 fn a_stance_artifact_can_be_used_in_place_of_the_presets() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("plain.jsonl");
-    std::fs::write(&data, LABELLED).unwrap();
+    let data = labelled_file(dir.path());
     let score = |extra: &[&str], name: &str| {
         let json = dir.path().join(name);
         let mut args = vec![

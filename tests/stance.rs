@@ -245,6 +245,28 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).expect("write fixture");
 }
 
+/// A data folder holding the first `n` statements of one of `data/stance`'s files.
+fn first_statements(file: &str, n: usize) -> tempfile::TempDir {
+    let data = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/stance")
+            .join(file),
+    )
+    .unwrap()
+    .lines()
+    .take(n)
+    .map(str::to_string)
+    .collect();
+    write(&data.path().join("part.jsonl"), &(lines.join("\n") + "\n"));
+    data
+}
+
+/// The config.json of a trained artifact.
+fn artifact_config(dir: &Path) -> parley::stance::classifier::ArtifactConfig {
+    serde_json::from_str(&std::fs::read_to_string(dir.join(ARTIFACT_CONFIG)).unwrap()).unwrap()
+}
+
 /// A malformed artifact fails to load with an error that names the problem.
 #[test]
 fn malformed_artifacts_give_clear_errors() {
@@ -423,20 +445,11 @@ fn hub_stance_checkpoint_and_bad_labels() {
 /// averaged by `soup`, it comes out the same.
 #[test]
 fn training_is_deterministic_and_its_artifact_loads() {
-    use parley::stance::classifier::{ArtifactConfig, BaseFiles, ARTIFACT_CONFIG};
+    use parley::stance::classifier::BaseFiles;
     use parley::stance::soup::{soup, SoupConfig};
     use parley::stance::train::{train, TrainConfig};
 
-    let data = tempfile::tempdir().unwrap();
-    let lines: Vec<String> = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/stance/conflict.jsonl"),
-    )
-    .unwrap()
-    .lines()
-    .take(60)
-    .map(str::to_string)
-    .collect();
-    write(&data.path().join("part.jsonl"), &(lines.join("\n") + "\n"));
+    let data = first_statements("conflict.jsonl", 60);
 
     let run_with =
         |seed: u64, runs: usize, label_smoothing: f32, rdrop: f32, random_batches: bool| {
@@ -484,10 +497,7 @@ fn training_is_deterministic_and_its_artifact_loads() {
         first.mean_loss, two_runs.epochs[1].mean_loss,
         "run 1 repeated run 0"
     );
-    let config: ArtifactConfig = serde_json::from_str(
-        &std::fs::read_to_string(soup_dir.path().join(ARTIFACT_CONFIG)).unwrap(),
-    )
-    .unwrap();
+    let config = artifact_config(soup_dir.path());
     assert_eq!(config.training.runs, 2);
     TrainedClassifier::load(&base_dir(), soup_dir.path()).expect("load the soup");
 
@@ -530,10 +540,7 @@ fn training_is_deterministic_and_its_artifact_loads() {
     ))
     .expect("soup of run 0 and run 1");
     assert_eq!(made.inputs.len(), 2);
-    let config: ArtifactConfig = serde_json::from_str(
-        &std::fs::read_to_string(pieces.path().join(ARTIFACT_CONFIG)).unwrap(),
-    )
-    .unwrap();
+    let config = artifact_config(pieces.path());
     assert_eq!((config.training.first_run, config.training.runs), (0, 2));
     // Saved through temporary files renamed into place: nothing else is left behind.
     let mut names: Vec<String> = std::fs::read_dir(pieces.path())
@@ -586,10 +593,7 @@ fn training_is_deterministic_and_its_artifact_loads() {
         "label smoothing, R-drop and random batches left the weights unchanged"
     );
     assert!(reg.epochs[0].mean_loss.is_finite());
-    let config: ArtifactConfig = serde_json::from_str(
-        &std::fs::read_to_string(reg_dir.path().join(ARTIFACT_CONFIG)).unwrap(),
-    )
-    .unwrap();
+    let config = artifact_config(reg_dir.path());
     assert_eq!(
         (
             config.training.label_smoothing,
@@ -739,19 +743,10 @@ fn deberta_and_roberta_checkpoints_load() {
 /// validation split as written; a percent over 100 is refused.
 #[test]
 fn flipped_targets_join_the_training_data_only() {
-    use parley::stance::classifier::{ArtifactConfig, BaseFiles, ARTIFACT_CONFIG};
+    use parley::stance::classifier::BaseFiles;
     use parley::stance::train::{train, TrainConfig};
 
-    let data = tempfile::tempdir().unwrap();
-    let lines: Vec<String> = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/stance/policy.jsonl"),
-    )
-    .unwrap()
-    .lines()
-    .take(40)
-    .map(str::to_string)
-    .collect();
-    write(&data.path().join("part.jsonl"), &(lines.join("\n") + "\n"));
+    let data = first_statements("policy.jsonl", 40);
     let out = tempfile::tempdir().unwrap();
     let cfg = |flip_targets: u32| TrainConfig {
         out_dir: Some(out.path().to_path_buf()),
@@ -764,9 +759,7 @@ fn flipped_targets_join_the_training_data_only() {
     let report = train(&cfg(100)).expect("train with flipped targets");
     let trained = 40 - report.validation_examples;
     assert_eq!(report.train_examples, 2 * trained);
-    let config: ArtifactConfig =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join(ARTIFACT_CONFIG)).unwrap())
-            .unwrap();
+    let config = artifact_config(out.path());
     assert_eq!(config.training.flip_targets, 100);
 
     let err = train(&cfg(101)).expect_err("101 percent");
