@@ -187,12 +187,13 @@ pub fn chosen_for_flip(ex: &Example, percent: u32) -> bool {
     percent > 0 && fnv1a64(&format!("flip\u{0}{}", ex.statement.trim())) % 100 < u64::from(percent)
 }
 
-/// The phrasings [`negate_target`] reverses a noun-phrase target with in training. Other
-/// reversals ("an end to the truce", "cancelling the truce", "doing away with the truce",
-/// "opposition to the truce", "continuing the war" for a ceasefire) are never generated,
-/// so measuring on them (`parley eval --statements … --reverse-targets "an end to"`) shows
-/// whether the classifier learned to read the target or only these words.
-pub const REVERSALS: [&str; 15] = [
+/// The phrasings [`negate_target`] reverses a noun-phrase target with in training: verbs
+/// ("scrapping the truce") and nouns ("the repeal of the toll", "a halt to the offensive").
+/// Five others ("an end to", "opposition to", "cancelling", "doing away with", "putting a
+/// stop to") are never generated, so measuring on them (`parley eval --statements …
+/// --reverse-targets "an end to"`) shows whether the classifier learned to read the target
+/// or only these words.
+pub const REVERSALS: [&str; 31] = [
     "abandoning",
     "scrapping",
     "dropping",
@@ -208,6 +209,22 @@ pub const REVERSALS: [&str; 15] = [
     "vetoing",
     "overturning",
     "calling off",
+    "getting rid of",
+    "walking away from",
+    "tearing up",
+    "pulling out of",
+    "winding down",
+    "shelving",
+    "the abandonment of",
+    "the scrapping of",
+    "a halt to",
+    "the repeal of",
+    "the abolition of",
+    "the withdrawal of",
+    "the suspension of",
+    "the rejection of",
+    "resistance to",
+    "the reversal of",
 ];
 
 /// The reversal of a target: "not lifting the sanctions" for a target that starts with a
@@ -653,7 +670,8 @@ mod tests {
     fn targets_are_reversed_as_phrases() {
         assert_eq!(negate_target("the truce", 0), "abandoning the truce");
         assert_eq!(negate_target("the truce", 1), "scrapping the truce");
-        assert_eq!(negate_target("a ceasefire", 17), "dropping a ceasefire");
+        assert_eq!(negate_target("a ceasefire", 33), "dropping a ceasefire");
+        assert_eq!(negate_target("the toll", 24), "the repeal of the toll");
         assert_eq!(
             negate_target("lifting the sanctions", 1),
             "not lifting the sanctions"
