@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use candle_core::{DType, Device, Tensor};
 use parley::model::store::ResolvedPreset;
 use parley::report::StanceLabel;
-use parley::stance::classifier::{LabelScheme, ARTIFACT_CONFIG, ARTIFACT_WEIGHTS};
+use parley::stance::classifier::{ArtifactConfig, LabelScheme, ARTIFACT_CONFIG, ARTIFACT_WEIGHTS};
 use parley::stance::{
     aggregate, hedge_or_condition, mentions_target, SequenceClassifier, StanceInput, StanceModel,
     StatementEvidence, TrainedClassifier,
@@ -262,11 +262,6 @@ fn first_statements(file: &str, n: usize) -> tempfile::TempDir {
     data
 }
 
-/// The config.json of a trained artifact.
-fn artifact_config(dir: &Path) -> parley::stance::classifier::ArtifactConfig {
-    serde_json::from_str(&std::fs::read_to_string(dir.join(ARTIFACT_CONFIG)).unwrap()).unwrap()
-}
-
 /// A malformed artifact fails to load with an error that names the problem.
 #[test]
 fn malformed_artifacts_give_clear_errors() {
@@ -497,7 +492,7 @@ fn training_is_deterministic_and_its_artifact_loads() {
         first.mean_loss, two_runs.epochs[1].mean_loss,
         "run 1 repeated run 0"
     );
-    let config = artifact_config(soup_dir.path());
+    let config = ArtifactConfig::read(soup_dir.path()).unwrap();
     assert_eq!(config.training.runs, 2);
     TrainedClassifier::load(&base_dir(), soup_dir.path()).expect("load the soup");
 
@@ -540,7 +535,7 @@ fn training_is_deterministic_and_its_artifact_loads() {
     ))
     .expect("soup of run 0 and run 1");
     assert_eq!(made.inputs.len(), 2);
-    let config = artifact_config(pieces.path());
+    let config = ArtifactConfig::read(pieces.path()).unwrap();
     assert_eq!((config.training.first_run, config.training.runs), (0, 2));
     // Saved through temporary files renamed into place: nothing else is left behind.
     let mut names: Vec<String> = std::fs::read_dir(pieces.path())
@@ -593,7 +588,7 @@ fn training_is_deterministic_and_its_artifact_loads() {
         "label smoothing, R-drop and random batches left the weights unchanged"
     );
     assert!(reg.epochs[0].mean_loss.is_finite());
-    let config = artifact_config(reg_dir.path());
+    let config = ArtifactConfig::read(reg_dir.path()).unwrap();
     assert_eq!(
         (
             config.training.label_smoothing,
@@ -759,7 +754,7 @@ fn flipped_targets_join_the_training_data_only() {
     let report = train(&cfg(100)).expect("train with flipped targets");
     let trained = 40 - report.validation_examples;
     assert_eq!(report.train_examples, 2 * trained);
-    let config = artifact_config(out.path());
+    let config = ArtifactConfig::read(out.path()).unwrap();
     assert_eq!(config.training.flip_targets, 100);
 
     let err = train(&cfg(101)).expect_err("101 percent");

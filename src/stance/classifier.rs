@@ -127,6 +127,18 @@ pub(crate) fn model_err(what: impl std::fmt::Display) -> Error {
     Error::ModelUnavailable(what.to_string())
 }
 
+impl ArtifactConfig {
+    /// The `config.json` of the artifact in `dir`; a missing or malformed file is an error
+    /// that names it.
+    pub fn read(dir: &Path) -> Result<Self> {
+        let path = dir.join(ARTIFACT_CONFIG);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| model_err(format!("stance artifact config {}: {e}", path.display())))?;
+        serde_json::from_str(&text)
+            .map_err(|e| model_err(format!("stance artifact config {}: {e}", path.display())))
+    }
+}
+
 /// Read a BERT config.json.
 pub(crate) fn read_bert_config(path: &Path) -> Result<BertConfig> {
     let text = std::fs::read_to_string(path)
@@ -306,19 +318,7 @@ impl TrainedClassifier {
 
     /// Load from explicit base files on a device.
     pub fn load_with(base: &BaseFiles, artifact_dir: &Path, device: &Device) -> Result<Self> {
-        let cfg_path = artifact_dir.join(ARTIFACT_CONFIG);
-        let text = std::fs::read_to_string(&cfg_path).map_err(|e| {
-            model_err(format!(
-                "stance artifact config {}: {e}",
-                cfg_path.display()
-            ))
-        })?;
-        let config: ArtifactConfig = serde_json::from_str(&text).map_err(|e| {
-            model_err(format!(
-                "stance artifact config {}: {e}",
-                cfg_path.display()
-            ))
-        })?;
+        let config = ArtifactConfig::read(artifact_dir)?;
         let overrides = load_tensors(&artifact_dir.join(ARTIFACT_WEIGHTS), device)?;
         Self::from_parts(base, config, overrides, device)
     }

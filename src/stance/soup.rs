@@ -12,14 +12,12 @@
 //! the f16 rounding of the pieces).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use candle_core::{DType, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use super::classifier::{
-    load_tensors, ArtifactConfig, BaseFiles, ARTIFACT_CONFIG, ARTIFACT_WEIGHTS,
-};
+use super::classifier::{load_tensors, ArtifactConfig, BaseFiles, ARTIFACT_WEIGHTS};
 use super::data::{data_hash, Example, Metrics};
 use super::train::{
     measure_and_save, validation_examples, ArtifactFile, DevReport, ExampleError, FileScore,
@@ -79,7 +77,7 @@ pub fn soup(cfg: &SoupConfig) -> Result<SoupReport> {
     let device = Device::Cpu;
     let mut parts = Vec::with_capacity(cfg.inputs.len());
     for dir in &cfg.inputs {
-        let config = read_config(dir)?;
+        let config = ArtifactConfig::read(dir)?;
         let tensors = load_tensors(&dir.join(ARTIFACT_WEIGHTS), &device)?;
         parts.push((dir, config, tensors));
     }
@@ -179,16 +177,6 @@ pub fn soup(cfg: &SoupConfig) -> Result<SoupReport> {
         validation_errors,
         dev,
         artifact,
-    })
-}
-
-fn read_config(dir: &Path) -> Result<ArtifactConfig> {
-    let path = dir.join(ARTIFACT_CONFIG);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Error::ModelUnavailable(format!("stance artifact config {}: {e}", path.display()))
-    })?;
-    serde_json::from_str(&text).map_err(|e| {
-        Error::ModelUnavailable(format!("stance artifact config {}: {e}", path.display()))
     })
 }
 
