@@ -544,6 +544,18 @@ fn training_is_deterministic_and_its_artifact_loads() {
         .collect();
     names.sort();
     assert_eq!(names, [ARTIFACT_CONFIG, ARTIFACT_WEIGHTS]);
+    // ... and readable by all, as files written in place would be (the safetensors crate
+    // writes through a private temporary file of its own).
+    #[cfg(unix)]
+    for file in [
+        pieces.path().join(ARTIFACT_CONFIG),
+        pieces.path().join(ARTIFACT_WEIGHTS),
+        piece.path().join("epoch-1-1.safetensors"),
+    ] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "{}", file.display());
+    }
     let load = |dir: &Path| {
         candle_core::safetensors::load(dir.join(ARTIFACT_WEIGHTS), &Device::Cpu).unwrap()
     };

@@ -641,6 +641,16 @@ fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
         .map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))
 }
 
+/// Write safetensors weights to a file from [`temp_file_in`]. The safetensors crate writes
+/// through a private temporary file of its own and renames it over the path given, so that
+/// file gets the permissions our temporary file was created with.
+fn save_weights(tensors: &HashMap<String, Tensor>, tmp: &tempfile::NamedTempFile) -> Result<()> {
+    let io = |e| Error::io(format!("writing {}", tmp.path().display()), e);
+    let permissions = tmp.as_file().metadata().map_err(io)?.permissions();
+    candle_core::safetensors::save(tensors, tmp.path())?;
+    std::fs::set_permissions(tmp.path(), permissions).map_err(io)
+}
+
 /// Save one epoch's weights in f16 (`--save-epochs`).
 fn save_epoch(dir: &Path, run: usize, epoch: usize, vars: &HashMap<String, Var>) -> Result<()> {
     std::fs::create_dir_all(dir)
@@ -651,7 +661,7 @@ fn save_epoch(dir: &Path, run: usize, epoch: usize, vars: &HashMap<String, Var>)
         .collect::<Result<HashMap<_, _>>>()?;
     let path = dir.join(format!("epoch-{run}-{epoch}.safetensors"));
     let tmp = temp_file_in(dir)?;
-    candle_core::safetensors::save(&tensors, tmp.path())?;
+    save_weights(&tensors, &tmp)?;
     tmp.persist(&path)
         .map_err(|e| Error::io(format!("writing {}", path.display()), e.error))?;
     Ok(())
@@ -670,7 +680,7 @@ pub(crate) fn save_artifact(
     // artifact, also when it replaces the one it was averaged from.
     let weights = dir.join(ARTIFACT_WEIGHTS);
     let weights_tmp = temp_file_in(dir)?;
-    candle_core::safetensors::save(tensors, weights_tmp.path())?;
+    save_weights(tensors, &weights_tmp)?;
     let config = dir.join(ARTIFACT_CONFIG);
     let json = serde_json::to_string_pretty(cfg).map_err(|e| Error::Other(e.into()))?;
     let config_tmp = temp_file_in(dir)?;
