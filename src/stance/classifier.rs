@@ -90,10 +90,22 @@ pub struct TrainingProvenance {
     pub epochs: usize,
     pub batch_size: usize,
     pub learning_rate: f64,
+    /// Layer-wise learning-rate decay (absent when 1: one rate for all layers).
+    #[serde(default = "one_f64", skip_serializing_if = "is_one_f64")]
+    pub layer_decay: f64,
     pub data_sha256: String,
     pub train_examples: usize,
     pub validation_examples: usize,
     pub validation_macro_f1: f64,
+}
+
+fn one_f64() -> f64 {
+    1.0
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature
+fn is_one_f64(x: &f64) -> bool {
+    *x == 1.0
 }
 
 fn one_run() -> usize {

@@ -37,7 +37,7 @@
 //!   on top but leaves some mass on neutral, so a conditional "favor" comes out with a
 //!   lower score than a clear one.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -103,6 +103,9 @@ pub struct TrainConfig {
     pub layers: usize,
     pub batch_size: usize,
     pub learning_rate: f64,
+    /// Layer-wise learning-rate decay: the top layer and the head train at the full rate,
+    /// each layer below at this factor times the one above it (1 = one rate for all).
+    pub layer_decay: f64,
     pub weight_decay: f64,
     /// Fraction of the steps spent warming the learning rate up from zero (then linear decay).
     pub warmup_fraction: f64,
@@ -146,6 +149,7 @@ impl TrainConfig {
             layers: 6,
             batch_size: 16,
             learning_rate: 1e-4,
+            layer_decay: 1.0,
             weight_decay: 0.01,
             warmup_fraction: 0.06,
             dropout: 0.1,
@@ -270,6 +274,12 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
             cfg.rdrop
         )));
     }
+    if !(cfg.layer_decay > 0.0 && cfg.layer_decay <= 1.0) {
+        return Err(Error::InvalidInput(format!(
+            "--layer-decay must be above 0 and at most 1, got {}",
+            cfg.layer_decay
+        )));
+    }
     tracing::info!(
         train = trn.len(),
         flipped = flipped.len(),
@@ -382,6 +392,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport> {
             epochs: cfg.epochs,
             batch_size: cfg.batch_size,
             learning_rate: cfg.learning_rate,
+            layer_decay: cfg.layer_decay,
             data_sha256,
             train_examples: trn.len(),
             validation_examples: val.len(),
@@ -530,17 +541,7 @@ fn train_run(
     }
     let model = TopModel::new(&vars, bert_cfg, first_top)?;
 
-    let mut names: Vec<&String> = vars.keys().collect();
-    names.sort();
-    let mut opt = candle_nn::AdamW::new(
-        names.iter().map(|n| vars[*n].clone()).collect(),
-        ParamsAdamW {
-            lr: cfg.learning_rate,
-            weight_decay: cfg.weight_decay,
-            ..ParamsAdamW::default()
-        },
-    )?;
-
+    let mut opts = layer_optimizers(&vars, bert_cfg.num_hidden_layers, cfg)?;
     let steps_per_epoch = data.trn_enc.len().div_ceil(cfg.batch_size);
     let total_steps = steps_per_epoch * cfg.epochs;
     let warmup = ((total_steps as f64) * cfg.warmup_fraction).ceil().max(1.0) as usize;
@@ -557,7 +558,9 @@ fn train_run(
                 cfg.learning_rate * (total_steps - step) as f64
                     / (total_steps - warmup).max(1) as f64
             };
-            opt.set_learning_rate(lr);
+            for (opt, factor) in &mut opts {
+                opt.set_learning_rate(lr * *factor);
+            }
             // A random batch mixes lengths; it comes sorted by length, so it runs in
             // slices of similar length and short statements are not padded to the longest.
             // The loss is a mean over the batch, so the gradient is the whole batch's.
@@ -577,7 +580,10 @@ fn train_run(
                 let ce = ((loss + cross_entropy(logp2, &tgt)?)? * 0.5)?;
                 loss = (ce + (symmetric_kl(logp, logp2)? * f64::from(cfg.rdrop))?)?;
             }
-            opt.backward_step(&loss)?;
+            let grads = loss.backward()?;
+            for (opt, _) in &mut opts {
+                opt.step(&grads)?;
+            }
             let l = f64::from(loss.to_scalar::<f32>()?);
             loss_sum += l;
             step += 1;
@@ -625,6 +631,39 @@ fn train_run(
         .map(|(name, v)| (name, v.as_tensor().clone()))
         .collect();
     Ok((weights, epochs))
+}
+
+/// One AdamW per learning-rate factor, with its factor: the head and the top layer at 1,
+/// each layer below at `layer_decay` times the one above. With no decay this is one
+/// optimizer over every variable (AdamW updates each variable on its own, so the groups
+/// change nothing but the rates).
+fn layer_optimizers(
+    vars: &HashMap<String, Var>,
+    n_layers: usize,
+    cfg: &TrainConfig,
+) -> Result<Vec<(candle_nn::AdamW, f64)>> {
+    let mut groups: BTreeMap<usize, Vec<&String>> = BTreeMap::new();
+    for name in vars.keys() {
+        // Steps below the top layer; the head is at the top.
+        let depth = layer_of(name).map_or(0, |l| n_layers - 1 - l);
+        let depth = if cfg.layer_decay == 1.0 { 0 } else { depth };
+        groups.entry(depth).or_default().push(name);
+    }
+    groups
+        .into_iter()
+        .map(|(depth, mut names)| {
+            names.sort();
+            let opt = candle_nn::AdamW::new(
+                names.iter().map(|n| vars[*n].clone()).collect(),
+                ParamsAdamW {
+                    lr: cfg.learning_rate,
+                    weight_decay: cfg.weight_decay,
+                    ..ParamsAdamW::default()
+                },
+            )?;
+            Ok((opt, cfg.layer_decay.powi(depth as i32)))
+        })
+        .collect()
 }
 
 /// A temporary file in `dir`, to be renamed over its final name once written. It is
@@ -1234,6 +1273,10 @@ pub struct TrainStanceArgs {
     pub batch_size: usize,
     #[arg(long, default_value_t = 1e-4)]
     pub lr: f64,
+    /// Layer-wise learning-rate decay: the head and the top layer train at --lr, each layer
+    /// below at this factor times the rate of the one above (1 = one rate for all).
+    #[arg(long, default_value_t = 1.0)]
+    pub layer_decay: f64,
     #[arg(long, default_value_t = 0.1)]
     pub dropout: f32,
     /// plain, speaker_prefix or speaker_marker.
@@ -1277,6 +1320,7 @@ impl TrainStanceArgs {
             layers: self.layers,
             batch_size: self.batch_size,
             learning_rate: self.lr,
+            layer_decay: self.layer_decay,
             dropout: self.dropout,
             input_format: self.input_format,
             qualified_neutral_mass: self.qualified_mass,
@@ -1323,6 +1367,52 @@ mod tests {
                 other => panic!("ls={ls} rdrop={rdrop}: {:?}", other.map(|r| r.validation)),
             }
         }
+        for layer_decay in [0.0, 1.5, f64::NAN] {
+            let cfg = TrainConfig {
+                layer_decay,
+                ..TrainConfig::new(&data, base.clone())
+            };
+            match train(&cfg) {
+                Err(Error::InvalidInput(m)) => assert!(m.contains("--layer-decay"), "{m}"),
+                other => panic!(
+                    "layer_decay={layer_decay}: {:?}",
+                    other.map(|r| r.validation)
+                ),
+            }
+        }
+    }
+
+    /// With --layer-decay the head and the top layer train at the full rate and each layer
+    /// below at the factor times the one above; without it there is one group.
+    #[test]
+    fn layer_decay_groups_the_rates_by_depth() {
+        let base = BaseFiles::from_dir(Path::new("/nonexistent/base"));
+        let mut vars = HashMap::new();
+        for name in [
+            "encoder.layer.0.output.dense.weight",
+            "encoder.layer.1.output.dense.weight",
+            "encoder.layer.2.output.dense.weight",
+            "encoder.layer.2.output.dense.bias",
+            "classifier.weight",
+        ] {
+            vars.insert(
+                name.to_string(),
+                Var::zeros(2, DType::F32, &Device::Cpu).unwrap(),
+            );
+        }
+        let factors = |layer_decay: f64| -> Vec<f64> {
+            let cfg = TrainConfig {
+                layer_decay,
+                ..TrainConfig::new("data/stance", base.clone())
+            };
+            layer_optimizers(&vars, 3, &cfg)
+                .unwrap()
+                .iter()
+                .map(|(_, f)| *f)
+                .collect()
+        };
+        assert_eq!(factors(0.5), vec![1.0, 0.5, 0.25]);
+        assert_eq!(factors(1.0), vec![1.0]);
     }
 
     /// Both batchings cover every example once; grouped batches are far tighter in length
