@@ -29,32 +29,39 @@ SAME = ["base_model", "base_fingerprint", "hidden_size", "num_hidden_layers",
         "layers_replaced", "input_format", "max_tokens", "pooling", "labels"]
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+USAGE = "usage: scripts/soup-recipes.py OUT_DIR ARTIFACT_DIR ARTIFACT_DIR [...]"
 
 
 def load(directory):
-    with open(os.path.join(directory, CONFIG)) as f:
-        config = json.load(f)
+    """The artifact's config, its tensor header and data, and where it came from."""
+    with open(os.path.join(directory, CONFIG), "rb") as f:
+        config_raw = f.read()
     with open(os.path.join(directory, WEIGHTS), "rb") as f:
         raw = f.read()
     (n,) = struct.unpack("<Q", raw[:8])
     header = json.loads(raw[8:8 + n])
     header.pop("__metadata__", None)
-    return config, header, raw[8 + n:]
+    source = {"artifact": directory,
+              "model_sha256": hashlib.sha256(raw).hexdigest(),
+              "config_sha256": hashlib.sha256(config_raw).hexdigest()}
+    return json.loads(config_raw), header, raw[8 + n:], source
+
+
+def replace_file(path, data):
+    """Write beside the final name and rename, so a failed run leaves no half file."""
+    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
 
 
 def main(argv):
     if len(argv) < 3:
-        sys.exit(__doc__.strip().splitlines()[2].strip())
+        sys.exit(USAGE)
     out, inputs = argv[0], argv[1:]
     parts = [load(d) for d in inputs]
-    first_config, first_header, _ = parts[0]
-    for directory, (config, header, _) in zip(inputs[1:], parts[1:]):
+    first_config, first_header, _, _ = parts[0]
+    for directory, (config, header, _, _) in zip(inputs[1:], parts[1:]):
         for key in SAME:
             if config.get(key) != first_config.get(key):
                 sys.exit(f"{directory} differs from {inputs[0]} in {key}: not one start")
@@ -70,7 +77,7 @@ def main(argv):
         for dim in shape:
             count *= dim
         values = []
-        for directory, (_, header, data) in zip(inputs, parts):
+        for directory, (_, header, data, _) in zip(inputs, parts):
             entry = header[name]
             if entry["dtype"] != "F16" or entry["shape"] != shape:
                 sys.exit(f"{directory}: {name} is not an f16 tensor of shape {shape}")
@@ -85,23 +92,11 @@ def main(argv):
     encoded = json.dumps(header_out, separators=(",", ":")).encode()
     encoded += b" " * (-len(encoded) % 8)
 
-    config = dict(first_config)
-    config["soup_of"] = [
-        {"artifact": d, "model_sha256": sha256(os.path.join(d, WEIGHTS)),
-         "config_sha256": sha256(os.path.join(d, CONFIG))}
-        for d in inputs
-    ]
+    config = dict(first_config, soup_of=[source for _, _, _, source in parts])
     os.makedirs(out, exist_ok=True)
-    # Written beside their final names and renamed, so a failed run leaves no half file.
-    for name, write in [
-        (WEIGHTS, lambda f: [f.write(struct.pack("<Q", len(encoded))), f.write(encoded),
-                             *map(f.write, blobs)]),
-        (CONFIG, lambda f: f.write(json.dumps(config, indent=2).encode() + b"\n")),
-    ]:
-        tmp = os.path.join(out, f".{name}.tmp")
-        with open(tmp, "wb") as f:
-            write(f)
-        os.replace(tmp, os.path.join(out, name))
+    replace_file(os.path.join(out, WEIGHTS),
+                 struct.pack("<Q", len(encoded)) + encoded + b"".join(blobs))
+    replace_file(os.path.join(out, CONFIG), json.dumps(config, indent=2).encode() + b"\n")
     print(f"{out}: uniform mean of {len(inputs)} artifacts")
 
 
