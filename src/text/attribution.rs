@@ -294,6 +294,17 @@ fn finite_cue(
     let toks = &ctx.toks;
     let (a, b) = ctx.sent_toks[si];
     let w = toks[i].lower.as_str();
+    // "Written comments can be sent", "the remarks will be published": a noun before a
+    // modal, not a verb.
+    if toks.get(i + 1).is_some_and(|n| {
+        n.is_word()
+            && matches!(
+                n.lower.as_str(),
+                "can" | "could" | "will" | "would" | "shall" | "should" | "may" | "might" | "must"
+            )
+    }) {
+        return None;
+    }
     // Left: fillers, negation, infinitive, passive.
     let mut j = i;
     while j > a && toks[j - 1].is_word() && lx::is_verb_filler(&toks[j - 1].lower) {

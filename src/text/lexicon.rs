@@ -273,7 +273,11 @@ pub(crate) fn is_person_role(w: &str) -> bool {
          protester protestor demonstrator unionist steward negotiators emir sultan sheikh \
          patriarch mufti ombudsman commentator columnist blogger influencer author writer \
          novelist poet artist musician singer actor actress director-general chief-of-staff \
-         staffer assistant undersecretary under-secretary attaché consul envoys",
+         staffer assistant undersecretary under-secretary attaché consul envoys clinician \
+         epidemiologist pharmacist midwife physiotherapist psychologist psychiatrist \
+         scholar demographer criminologist sociologist bioethicist ethicist hotelier \
+         restaurateur publican retailer accountant lobbyist porter caretaker headteacher \
+         headmaster headmistress",
         )
     });
     R.contains(&w)

@@ -1281,8 +1281,11 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                         && !lx::is_verb_filler(w)
                         && !lx::is_negation(w)
                         && !matches!(w, "and" | "or" | "but" | "that" | "who" | "which" | "was" | "were" | "is" | "are" | "has" | "had" | "have")
-                        // A lowercase word after a name ends the phrase ("Obi vehicles").
-                        && !(k > s && toks[k - 1].is_cap() && !lx::is_person_role(w) && !lx::is_org_noun(w) && !lx::is_group_noun(w) && !lx::is_role_qualifier(w))
+                        // A lowercase word after a name ends the phrase ("Obi vehicles"),
+                        // unless it modifies a role or body that follows ("a Calvessan
+                        // security official").
+                        && !(k > s && toks[k - 1].is_cap() && !lx::is_person_role(w) && !lx::is_org_noun(w) && !lx::is_group_noun(w) && !lx::is_role_qualifier(w)
+                            && !toks.get(k + 1).is_some_and(|n| k + 1 < ceil && n.is_word() && (lx::is_person_role(&n.lower) || lx::is_org_noun(&n.lower))))
                 }
             }
             TokKind::Punct => {

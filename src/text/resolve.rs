@@ -119,6 +119,7 @@ impl Resolver<'_, '_> {
             // A sentence that opens with an organisation description ("The union rejected
             // the deal.") makes it a referent for a later "it", even before it speaks.
             self.sentence_initial_org(si, &sa.acts);
+            self.sentence_initial_anonymous(si, &sa.acts);
             let mut prev_ids: Vec<usize> = Vec::new();
             for act in &sa.acts {
                 let mut ids = Vec::new();
@@ -303,6 +304,42 @@ impl Resolver<'_, '_> {
             kind: DescKind::Org,
             indefinite: false,
         };
+        if let Some(id) = self.resolve_desc_subject(&d, si) {
+            self.events.push(Ev {
+                tok: a,
+                sentence: si,
+                entity: id,
+                subj: true,
+            });
+        }
+    }
+
+    /// A sentence that opens with an unnamed source and its anonymity clause ("A senior
+    /// Dolmari official, who asked not to be named, was blunter.") introduces that source
+    /// before it speaks, so the next sentence's "he said" and "the official" find it.
+    fn sentence_initial_anonymous(&mut self, si: usize, acts: &[super::attribution::Act]) {
+        let ctx = self.ctx;
+        let (a, b) = ctx.sent_toks[si];
+        if a >= b
+            || !matches!(ctx.toks[a].lower.as_str(), "a" | "an")
+            || acts.iter().any(|x| x.subject_tok >= a && x.subject_tok < b)
+            || !anonymity_clause(ctx, a, b)
+        {
+            return;
+        }
+        // The description runs to the first comma or relative/participle clause.
+        let Some(e) = (a + 1..(a + 10).min(b)).find(|&k| {
+            let t = &ctx.toks[k];
+            t.is_punct(",") || matches!(t.lower.as_str(), "who" | "speaking" | "whose")
+        }) else {
+            return;
+        };
+        let Some(SubjectRef::Desc(d)) = super::attribution::np_subject(ctx, self.reg, a, e) else {
+            return;
+        };
+        if d.kind != DescKind::Person || !d.indefinite {
+            return;
+        }
         if let Some(id) = self.resolve_desc_subject(&d, si) {
             self.events.push(Ev {
                 tok: a,
@@ -610,6 +647,23 @@ impl Resolver<'_, '_> {
         if !cands.is_empty() {
             return self.most_recent(&cands, tok);
         }
+        // "the official" / "the source" after an unnamed voice introduced by another noun
+        // ("a member of the finance committee, who asked not to be named"): that voice.
+        if matches!(role.head.as_str(), "official" | "source") && role.places.is_empty() {
+            // Within the last three sentences, as for leader-like descriptions below.
+            let anon: Vec<usize> = self
+                .events
+                .iter()
+                .rev()
+                .take(200)
+                .take_while(|ev| ev.sentence + 3 >= si)
+                .filter(|ev| ev.tok < tok && reg.entity(ev.entity).kind == SpeakerKind::Anonymous)
+                .map(|ev| ev.entity)
+                .collect();
+            if !anon.is_empty() {
+                return self.most_recent(&anon, tok);
+            }
+        }
         // A leader-like description with a place: the one recent person whose roles do
         // not contradict it ("the U.S. president" right after two named leaders, one of
         // them Ukrainian elsewhere).
@@ -894,6 +948,20 @@ fn context_span(doc: &Doc, ctx: &Ctx, sentence: usize, start: usize, end: usize)
 
 /// "The Ostreva foreign ministry" → "the Ostreva foreign ministry"; "A senior official" →
 /// "a senior official" (canonical names keep the article lowercase).
+/// Whether tokens `a..b` say the speaker is not named: "asked not to be named /
+/// identified / quoted", "on condition of anonymity", "anonymously".
+fn anonymity_clause(ctx: &Ctx, a: usize, b: usize) -> bool {
+    let w = |k: usize| ctx.toks[k].lower.as_str();
+    (a..b).any(|k| {
+        matches!(w(k), "anonymity" | "anonymously")
+            || (k + 3 < b
+                && w(k) == "not"
+                && w(k + 1) == "to"
+                && w(k + 2) == "be"
+                && matches!(w(k + 3), "named" | "identified" | "quoted"))
+    })
+}
+
 fn lower_article(text: &str) -> String {
     for art in [
         "The ", "A ", "An ", "One ", "Two ", "Three ", "Several ", "Some ", "People ", "Sources ",
