@@ -363,6 +363,34 @@ pub(crate) fn is_org_name_head(w: &str) -> bool {
             SET.contains(w)
         }
         || matches!(w, "front" | "guard" | "times" | "news" | "post")
+        || is_business_name_tail(w)
+}
+
+/// Last words of business and club names that are not descriptions on their own
+/// ("Brightfold Homes", "Castrelle Athletic", "Saltmarsh Foods"): they make a capitalised
+/// run an organisation, but "the homes" is no description of one.
+pub(crate) fn is_business_name_tail(w: &str) -> bool {
+    matches!(
+        w,
+        "homes"
+            | "foods"
+            | "athletic"
+            | "united"
+            | "rovers"
+            | "wanderers"
+            | "properties"
+            | "estates"
+            | "farms"
+            | "works"
+            | "brands"
+            | "stores"
+            | "dairy"
+            | "mining"
+            | "telecom"
+            | "pharma"
+            | "ventures"
+            | "resources"
+    )
 }
 
 /// Capitalised words that make a run a place, not a voice.
@@ -550,7 +578,16 @@ pub(crate) fn role_heads_compatible(desc: &str, have: &str) -> bool {
         "lawmaker" | "legislator" => {
             matches!(
                 h,
-                "lawmaker" | "legislator" | "mp" | "senator" | "representative" | "mep"
+                "lawmaker"
+                    | "legislator"
+                    | "mp"
+                    | "senator"
+                    | "representative"
+                    | "mep"
+                    | "member"
+                    | "deputy"
+                    | "congressman"
+                    | "congresswoman"
             )
         }
         "economist" | "analyst" => matches!(h, "economist" | "analyst"),

@@ -663,7 +663,16 @@ fn classify_and_link(
             && matches!(toks[run.end + 1].lower.as_str(), "the" | "a" | "an")
             && (run.end + 2..(run.end + 5).min(sb))
                 .take_while(|&k| toks[k].is_word() && !lx::is_person_role(&toks[k].lower))
-                .any(|k| !toks[k].is_cap() && lx::is_org_noun(&toks[k].lower)));
+                // "Dov Mertens, the group's chair": the group owns the role, he holds it.
+                .any(|k| {
+                    !toks[k].is_cap()
+                        && lx::is_org_noun(&toks[k].lower)
+                        && toks.get(k + 1).is_none_or(|n| {
+                            // "an opposition member of ...": the body only modifies a role.
+                            n.kind != TokKind::Poss
+                                && !(n.is_word() && lx::is_person_role(&n.lower))
+                        })
+                }));
     // "the consumer group Shoppers' Council", "fans' group Supporters United": a name
     // right after an organisation noun names that organisation.
     let named_org = run.start > sa
@@ -802,7 +811,13 @@ fn classify_and_link(
         NameClass::Org => {
             let nt = name_tokens(ctx, run.start, run.end);
             let key = nt.join(" ");
-            let id = match reg.by_name(&key) {
+            // "the Movement" after "the Sable River Movement": the body named before.
+            let short_form = || {
+                (run.the && nt.len() == 1 && lx::is_org_noun(&nt[0]))
+                    .then(|| reg.org_by_token(&nt[0], run.start))
+                    .flatten()
+            };
+            let id = match reg.by_name(&key).or_else(short_form) {
                 Some(id) => id,
                 None => {
                     let name = if run.the {

@@ -561,7 +561,10 @@ impl Resolver<'_, '_> {
             }
             DescKind::Org => {
                 let places = cap_words(ctx, d.start, d.end);
-                if let Some(id) = self.resolve_org_desc(&head, &places, d.start) {
+                let found = self
+                    .resolve_org_desc(&head, &places, d.start)
+                    .or_else(|| self.unmarked_org(&head, &places, d.start, si));
+                if let Some(id) = found {
                     self.desc_mentions.push((id, span));
                     return Some(id);
                 }
@@ -736,6 +739,50 @@ impl Resolver<'_, '_> {
             return None;
         }
         self.most_recent(&cands, tok)
+    }
+
+    /// "The club said" / "according to the company" right after a body named without a
+    /// telling noun ("Castrelle Athletic", "Brightfold Homes"): that body, when it is the
+    /// only such one in the last three sentences.
+    fn unmarked_org(&self, head: &str, places: &[String], tok: usize, si: usize) -> Option<usize> {
+        let generic = matches!(
+            head,
+            "company"
+                | "firm"
+                | "club"
+                | "team"
+                | "group"
+                | "business"
+                | "operator"
+                | "carrier"
+                | "airline"
+                | "charity"
+                | "organisation"
+                | "organization"
+                | "developer"
+        );
+        if !generic || !places.is_empty() {
+            return None;
+        }
+        let reg = &*self.reg;
+        let mut found: Vec<usize> = Vec::new();
+        for ev in self.events.iter().rev().take(200) {
+            if ev.sentence + 3 < si {
+                break;
+            }
+            let e = reg.entity(ev.entity);
+            if ev.tok < tok
+                && e.kind == SpeakerKind::Organization
+                && e.head.is_none()
+                && !found.contains(&ev.entity)
+            {
+                found.push(ev.entity);
+            }
+        }
+        match found.as_slice() {
+            [id] => Some(*id),
+            _ => None,
+        }
     }
 
     /// Standalone descriptions ("the minister", "the company") that refer to a speaker.

@@ -388,6 +388,68 @@ const ROWS: &[Row] = &[
         want: &[("Ada Korr", Person, "the talks were useful", Reported)],
         not: &["Bo Lenn", "Lenn"],
     },
+    // An unnamed source introduced before it speaks: "he said" and "the official" are it,
+    // not the premier named before.
+    Row {
+        text: "Premier Ansel Dorr said he would sign. A senior Varnic official, who asked not to be named, was less patient. \"Nobody here believes it,\" he said. The official said the army would wait.",
+        want: &[
+            ("Ansel Dorr", Person, "he would sign", Reported),
+            ("a senior Varnic official", Anonymous, "Nobody here believes it", Direct),
+            ("a senior Varnic official", Anonymous, "the army would wait", Reported),
+        ],
+        not: &[],
+    },
+    // "the official" for an unnamed voice introduced by another noun.
+    Row {
+        text: "A member of the harbour board, who spoke on condition of anonymity, said the fees would rise. \"Those are the numbers,\" the official said.",
+        want: &[
+            ("a member of the harbour board", Anonymous, "the fees would rise", Reported),
+            ("a member of the harbour board", Anonymous, "Those are the numbers", Direct),
+        ],
+        not: &[],
+    },
+    // A lowercase modifier between a capitalised word and the role noun.
+    Row {
+        text: "\"The fence stays,\" said a senior Varnic security official, who asked not to be named.",
+        want: &[("a senior Varnic security official", Anonymous, "The fence stays", Direct)],
+        not: &[],
+    },
+    // A speech noun before a modal is not a verb.
+    Row {
+        text: "Written comments can be sent to the council until May 3.",
+        want: &[],
+        not: &["Written"],
+    },
+    // "the Movement" after the body's full name.
+    Row {
+        text: "In a statement, the Ostrel Farmers Movement said it would join the talks. The Movement added that its members would stay home.",
+        want: &[(
+            "the Ostrel Farmers Movement",
+            Organization,
+            "its members would stay home",
+            Reported,
+        )],
+        not: &[],
+    },
+    // A club named without a telling noun, then "the club".
+    Row {
+        text: "In a statement, Harwick Athletic said the new ground would open in 2027. The club said its old stand was unsafe.",
+        want: &[
+            ("Harwick Athletic", Organization, "the new ground would open in 2027", Reported),
+            ("Harwick Athletic", Organization, "its old stand was unsafe", Reported),
+        ],
+        not: &[],
+    },
+    // A role owned by a body ("the group's chair") or modified by one ("an opposition
+    // member") keeps the name a person, and "the lawmaker" finds the member.
+    Row {
+        text: "Ivo Brenn, the group's chair, said the count was wrong. Petra Ovin, an opposition member of the Varn assembly, called the deal a disgrace. The lawmaker said her party would vote against it.",
+        want: &[
+            ("Ivo Brenn", Person, "the count was wrong", Reported),
+            ("Petra Ovin", Person, "her party would vote against it", Reported),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
