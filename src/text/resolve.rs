@@ -463,7 +463,14 @@ impl Resolver<'_, '_> {
             if ev.sentence == si && !ev.subj {
                 continue;
             }
-            let cost = (si - ev.sentence) as f32 + if ev.subj { 0.0 } else { 1.5 };
+            // Someone named earlier in the pronoun's own paragraph beats a subject of the
+            // paragraph before ("For Ruth Kemble, ... \"...\" she asked." after another
+            // woman spoke): all candidates of earlier paragraphs pay the same, so with none
+            // in this paragraph the order is unchanged.
+            let other_paragraph = self.ctx.sent_spans[ev.sentence].2 != self.ctx.sent_spans[si].2;
+            let cost = (si - ev.sentence) as f32
+                + if ev.subj { 0.0 } else { 1.5 }
+                + if other_paragraph { 2.0 } else { 0.0 };
             if best.is_none_or(|(c, t, _)| cost < c || (cost == c && ev.tok > t)) {
                 best = Some((cost, ev.tok, ev.entity));
             }

@@ -450,6 +450,16 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // A pronoun prefers someone named earlier in its own paragraph, even as an object,
+    // to the subject of the paragraph before.
+    Row {
+        text: "According to a ward manager, who asked not to be named because she was not allowed to speak, 12 beds were closed.\n\nFor Ilse Marrow, a teacher who takes the No. 4 bus, the week has been long. \"Who is this helping?\" she asked.",
+        want: &[
+            ("a ward manager", Anonymous, "12 beds were closed", Reported),
+            ("Ilse Marrow", Person, "Who is this helping?", Direct),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
