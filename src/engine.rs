@@ -24,8 +24,9 @@ use crate::report::{
     Report, Span, SpeakerReport, StatementKind, StatementReport, Summary, SummaryMode,
 };
 use crate::stance::{
-    aggregate, hedge_or_condition, mentions_target, LlmScorer, PrototypeClassifier,
-    SequenceClassifier, StanceInput, StanceModel, StatementEvidence, TrainedClassifier,
+    aggregate, background_frame, hedge_or_condition, mentions_target, LlmScorer,
+    PrototypeClassifier, SequenceClassifier, StanceInput, StanceModel, StatementEvidence,
+    TrainedClassifier,
 };
 use crate::summary::{self, ChatModel, SummaryInput, SummaryOptions};
 use crate::text::{self, TextAnalysis};
@@ -468,6 +469,11 @@ impl Engine {
                         direct: st.kind == StatementKind::Direct,
                         mentions_target: mentions_target(target, &st.text),
                         hedged: hedge_or_condition(&st.text),
+                        background: background_frame(
+                            &slice_chars(&req.text, st.context),
+                            &st.text,
+                            &st.cue,
+                        ),
                     };
                     evidence.push(ev);
                     statements.push(StatementReport {

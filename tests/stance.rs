@@ -176,6 +176,7 @@ fn aggregation_over_the_trained_model() {
             direct: false,
             mentions_target: mentions_target(target, s),
             hedged: hedge_or_condition(s),
+            background: false,
         })
         .collect();
     assert!(evidence[0].mentions_target && !evidence[1].mentions_target);
@@ -194,12 +195,14 @@ fn aggregation_over_the_trained_model() {
         direct: false,
         mentions_target: true,
         hedged: false,
+        background: false,
     }]);
     let weak = aggregate(&[StatementEvidence {
         probs: p,
         direct: false,
         mentions_target: true,
         hedged: true,
+        background: false,
     }]);
     assert_eq!(weak.label, plain.label);
     assert!(weak.score.abs() < plain.score.abs());
@@ -221,6 +224,7 @@ fn aggregation_rules() {
         direct,
         mentions_target: mentions,
         hedged: false,
+        background: false,
     };
     // All neutral → neutral (a real class, with confidence).
     let s = aggregate(&[

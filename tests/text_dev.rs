@@ -24,7 +24,11 @@ fn probe_articles_speaker_targets() {
 /// `min_p` and `min_r`, and no gold non-speaker reported; prints the mistakes.
 fn speaker_targets(dir: &str, articles: usize, min_p: f64, min_r: f64) {
     let corpus = load_corpus(dir).expect("corpus loads");
-    assert_eq!(corpus.len(), articles, "expected {articles} articles in {dir}");
+    assert_eq!(
+        corpus.len(),
+        articles,
+        "expected {articles} articles in {dir}"
+    );
     let mut total = SpeakerScores::default();
     println!(
         "{:<38} {:>4} {:>4} {:>4}  mistakes",

@@ -9,6 +9,9 @@
 //!   logistics or indecision is neutral. But a neutral aside (a figure, a date) next to a
 //!   clear position does not cancel the position, so neutral-leaning statements weigh
 //!   less than polar ones when the speaker has any polar statement.
+//! - An earlier position reported as background ("said in 2019 that ...", "had called
+//!   it ...") counts for less than the speaker's current words (the corpus convention:
+//!   the current words decide), but still decides when it is all there is.
 //! - A hedged or conditional statement keeps its polarity ("we will back it only if ..."
 //!   is favor, by the corpus conventions) but pulls the score toward zero, and makes the
 //!   position qualified (strength 1) when most of the weight on the speaker's side is
@@ -33,6 +36,8 @@ pub struct StatementEvidence {
     pub mentions_target: bool,
     /// The statement is hedged or conditional (see [`hedge_or_condition`]).
     pub hedged: bool,
+    /// Its attribution dates it before the article's present (see [`background_frame`]).
+    pub background: bool,
 }
 
 /// Weight of a direct quote relative to reported speech.
@@ -46,6 +51,8 @@ const NEUTRAL_ASIDE_WEIGHT: f32 = 0.5;
 const CONFIDENT_POLAR: f32 = 0.6;
 /// How much a fully hedged speaker's score shrinks toward zero.
 const HEDGE_SHRINK: f32 = 0.4;
+/// Weight of an earlier position reported as background, relative to current words.
+const BACKGROUND_WEIGHT: f32 = 0.25;
 
 /// One stance for a speaker from their statements. No statements → neutral with zero
 /// confidence.
@@ -81,6 +88,9 @@ pub fn aggregate(statements: &[StatementEvidence]) -> Stance {
         }
         if s.mentions_target {
             w *= MENTION_WEIGHT;
+        }
+        if s.background {
+            w *= BACKGROUND_WEIGHT;
         }
         if any_polar && p.argmax() == StanceLabel::Neutral {
             w *= NEUTRAL_ASIDE_WEIGHT;
@@ -178,6 +188,35 @@ pub fn hedge_or_condition(text: &str) -> bool {
         .expect("hedge regex is valid")
     });
     re.is_match(text)
+}
+
+/// Whether a statement's attribution dates it before the article's present: the words
+/// of `context` (its sentence) outside the statement put a past time on the speech verb
+/// `cue` ("said in 2019 that", "told reporters last year", "had called", "once
+/// described", "In 2019, she said"). A time inside the quoted or reported words ("after
+/// last year's storms") does not count, nor does one in another clause ("..., who in
+/// March had urged a pause, said ...": the cue there is "said", not "urged").
+pub fn background_frame(context: &str, statement: &str, cue: &str) -> bool {
+    let cue = cue.trim().to_lowercase();
+    if cue.is_empty() {
+        return false;
+    }
+    let lower = context.to_lowercase();
+    let frame = match lower.find(&statement.trim().to_lowercase()) {
+        Some(i) if !statement.trim().is_empty() => {
+            format!("{} {}", &lower[..i], &lower[i + statement.trim().len()..])
+        }
+        _ => lower.clone(),
+    };
+    static WHEN: &str = r"(in\s+(19|20)\d\d|last\s+(year|month|week|spring|summer|autumn|fall|winter)|(a|one|two|three|four|five|six|several|\d+)\s+(years?|months?|weeks?)\s+ago|earlier\s+this\s+(year|month))";
+    let cue_re = regex::escape(&cue);
+    // The cue, then up to four words (an addressee, "on Sunday"), then the past time.
+    let after = format!(r"\b{cue_re}\b(\s+[\w'-]+){{0,4}}?\s+{WHEN}\b");
+    let before = format!(r"\b(once|previously|formerly|had|earlier)\s+{cue_re}\b");
+    let opening = format!(r"^\W*{WHEN}\s*,");
+    [after, before, opening]
+        .iter()
+        .any(|p| Regex::new(p).is_ok_and(|re| re.is_match(&frame)))
 }
 
 /// Words that carry no content for target matching.
@@ -316,6 +355,7 @@ mod tests {
             direct: false,
             mentions_target: false,
             hedged: false,
+            background: false,
         }
     }
 
@@ -397,6 +437,64 @@ mod tests {
         let s = aggregate(&[ev(p(0.0, 0.0, 0.0)), ev(p(f32::NAN, 0.0, 0.0))]);
         assert_eq!(s.label, StanceLabel::Neutral);
         assert!(s.score.is_finite() && s.confidence.is_finite());
+    }
+
+    #[test]
+    fn earlier_positions_are_found_in_the_attribution_only() {
+        let bg = |ctx: &str, st: &str, cue: &str| background_frame(ctx, st, cue);
+        let st = "a toll-free bridge was \"worth a look.\"";
+        assert!(bg(
+            &format!("Ada Brenn, who leads the opposition, said in 2019 that {st}"),
+            st,
+            "said"
+        ));
+        assert!(bg(
+            "Ada Brenn told reporters last year that the toll was fair.",
+            "the toll was fair",
+            "told"
+        ));
+        assert!(bg(
+            "Ada Brenn had called the toll \"a scandal.\"",
+            "a scandal.",
+            "called"
+        ));
+        assert!(bg(
+            "In 2021, Ada Brenn said the toll was fair.",
+            "the toll was fair",
+            "said"
+        ));
+        // Today's words; a past time inside the statement or on another verb.
+        assert!(!bg(
+            "Ada Brenn said on Monday that the toll was fair.",
+            "the toll was fair",
+            "said"
+        ));
+        assert!(!bg(
+            "Ada Brenn said the ports were still closed after last year's storms.",
+            "the ports were still closed after last year's storms",
+            "said"
+        ));
+        assert!(!bg(
+            "\"How generous,\" said Ivo Marr, who in March had urged a pause.",
+            "How generous,",
+            "said"
+        ));
+    }
+
+    #[test]
+    fn background_counts_less_but_decides_alone() {
+        let earlier = StatementEvidence {
+            background: true,
+            ..ev(p(0.85, 0.05, 0.1))
+        };
+        let now = ev(p(0.1, 0.6, 0.3));
+        // The same two statements: the current one decides once the other is background.
+        assert_eq!(
+            aggregate(&[ev(p(0.85, 0.05, 0.1)), now]).label,
+            StanceLabel::Favor
+        );
+        assert_eq!(aggregate(&[earlier, now]).label, StanceLabel::Against);
+        assert_eq!(aggregate(&[earlier]).label, StanceLabel::Favor);
     }
 
     #[test]

@@ -28,7 +28,9 @@ pub mod prototype;
 pub mod soup;
 pub mod train;
 
-pub use aggregate::{aggregate, hedge_or_condition, mentions_target, StatementEvidence};
+pub use aggregate::{
+    aggregate, background_frame, hedge_or_condition, mentions_target, StatementEvidence,
+};
 pub use classifier::{SequenceClassifier, TrainedClassifier};
 pub use llm::LlmScorer;
 pub use prototype::PrototypeClassifier;

@@ -1181,6 +1181,7 @@ pub fn evaluate_dev(model: &dyn StanceModel, speakers: &[DevSpeaker]) -> Result<
                     direct: ev.direct,
                     mentions_target: mentions_target(&s.target, &ev.text),
                     hedged: hedge_or_condition(&ev.text),
+                    background: false,
                 })
                 .collect()
         };
