@@ -611,7 +611,25 @@ pub(crate) fn org_heads_compatible(desc: &str, have: &str) -> bool {
          logistics shipping lines operator partners capital",
             )
             });
+            // "the group" is also how news refers back to a rebel front, a movement, a
+            // campaign alliance or a charity.
             SET.contains(have)
+                || (desc == "group"
+                    && matches!(
+                        have,
+                        "movement"
+                            | "alliance"
+                            | "front"
+                            | "coalition"
+                            | "militia"
+                            | "faction"
+                            | "association"
+                            | "society"
+                            | "charity"
+                            | "network"
+                            | "campaign"
+                            | "collective"
+                    ))
         }
         "union" => matches!(have, "union" | "federation" | "confederation"),
         "organisation" | "organization" => true,

@@ -460,6 +460,17 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // "the group" for a rebel front named in the sentence before.
+    Row {
+        text: "The Western Liberation Front was more guarded. In a statement, the group said it would respect the truce for now.",
+        want: &[(
+            "the Western Liberation Front",
+            Organization,
+            "it would respect the truce for now",
+            Reported,
+        )],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
