@@ -131,7 +131,11 @@ pub(crate) fn sentence_acts(
                 None
             }
         } else if let Some((class, participle)) = lx::speech_verb(&t.lower) {
-            if participle {
+            if passive_asked(ctx, i, a) {
+                // "Maren Tolle, asked about the tariff, spoke instead about ...": she was
+                // asked; the words that follow are not hers on the tariff.
+                None
+            } else if participle {
                 participle_cue(ctx, reg, si, i, class, &acts)
             } else {
                 finite_cue(ctx, reg, si, i, class, &acts)
@@ -1660,6 +1664,22 @@ fn apposition_after(ctx: &Ctx, e: usize, b: usize) -> Option<(usize, usize)> {
 }
 
 /// A participle cue at `i` (", adding that ...", "with X reaffirming that ...").
+/// "X, asked about the tariff, ..." / "when asked whether ...": "asked" as a passive
+/// participle after a comma or "when"/"if", followed by what the question was about.
+fn passive_asked(ctx: &Ctx, i: usize, a: usize) -> bool {
+    let toks = &ctx.toks;
+    toks[i].lower == "asked"
+        && i > a
+        && (toks[i - 1].is_punct(",")
+            || matches!(toks[i - 1].lower.as_str(), "when" | "if" | "once"))
+        && toks.get(i + 1).is_some_and(|n| {
+            matches!(
+                n.lower.as_str(),
+                "about" | "whether" | "if" | "why" | "what" | "how" | "when" | "for" | "on"
+            )
+        })
+}
+
 fn participle_cue(
     ctx: &Ctx,
     reg: &Registry,

@@ -826,3 +826,25 @@ fn whole_articles() {
         }
     }
 }
+
+/// "X, asked about the tariff, spoke instead about ...": X was asked; nothing in that
+/// clause is X's words on the tariff. "asked whether" as X's own question still is.
+#[test]
+fn passive_asked_is_not_speech() {
+    let text = "Opposition leader Maren Tolle, asked about the tariff at a rally, spoke instead about the housing bill. Tolle said her party would publish its own plan. The minister asked whether the plan was legal.";
+    let a = analyze_text(text);
+    assert_offsets(text, &a);
+    let tolle = a
+        .speakers
+        .iter()
+        .find(|s| s.name == "Maren Tolle")
+        .expect("Tolle speaks in the second sentence");
+    let words: Vec<&str> = tolle.statements.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(words, ["her party would publish its own plan"], "{words:?}");
+    assert!(
+        a.speakers
+            .iter()
+            .any(|s| s.statements.iter().any(|st| st.cue == "asked")),
+        "an active 'asked whether' is still speech"
+    );
+}
