@@ -390,6 +390,8 @@ pub(crate) fn is_business_name_tail(w: &str) -> bool {
             | "pharma"
             | "ventures"
             | "resources"
+            | "transit"
+            | "buses"
     )
 }
 
