@@ -688,11 +688,17 @@ fn classify_and_link(
     let time = lows.iter().all(|w| lx::is_time_word(w));
 
     let ends_in_title = lx::is_title(last) && !lx::is_org_name_head(last);
+    // "According to Holm, the mission would need ..." after "Mira Holm": the surname of a
+    // person named before outweighs a comma phrase that only looks like an apposition.
+    let known_surname = name_lows.len() == 1
+        && reg
+            .person_by_surname(name_lows[0], run.start, None)
+            .is_some_and(|id| reg.entity(id).first_tok < run.start);
     let class = if time || name_words.is_empty() || ends_in_title {
         NameClass::Other
     } else if (followed_by_role || followed_by_org) && !has_title {
         NameClass::Modifier
-    } else if seat || org_head || ((named_org || appos_org) && !has_title) {
+    } else if seat || org_head || ((named_org || appos_org) && !has_title && !known_surname) {
         NameClass::Org
     } else if place && !personal_title {
         NameClass::Place

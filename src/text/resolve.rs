@@ -272,24 +272,32 @@ impl Resolver<'_, '_> {
     fn sentence_initial_org(&mut self, si: usize, acts: &[super::attribution::Act]) {
         let ctx = self.ctx;
         let (a, b) = ctx.sent_toks[si];
-        if a >= b || ctx.toks[a].lower != "the" || acts.iter().any(|x| x.subject_tok == a) {
+        if a + 1 >= b || acts.iter().any(|x| x.subject_tok == a) {
             return;
         }
-        // "The [Dorn transport] ministry ...": the first organisation noun within a few words.
-        let Some(h) = (a + 1..(a + 6).min(b)).find(|&k| {
+        // "The [Dorn transport] ministry ..." or "Sulvan's [foreign] ministry ...".
+        let det_end = if ctx.toks[a].lower == "the" {
+            a + 1
+        } else if ctx.toks[a].is_cap() && ctx.toks[a + 1].kind == super::tokens::TokKind::Poss {
+            a + 2
+        } else {
+            return;
+        };
+        // The first organisation noun within a few words.
+        let Some(h) = (det_end..(det_end + 5).min(b)).find(|&k| {
             let t = &ctx.toks[k];
             t.is_word() && !t.is_cap() && lx::is_org_noun(&t.lower)
         }) else {
             return;
         };
-        if (a + 1..h).any(|k| {
+        if (det_end..h).any(|k| {
             let t = &ctx.toks[k];
             !t.is_word() || lx::is_function_word(&t.lower) || lx::speech_verb(&t.lower).is_some()
         }) {
             return;
         }
         let e = h + 1;
-        if (a..e).any(|k| {
+        if (det_end..e).any(|k| {
             self.reg
                 .tok_mention
                 .get(&k)

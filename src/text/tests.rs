@@ -471,6 +471,27 @@ const ROWS: &[Row] = &[
         )],
         not: &[],
     },
+    // "According to <surname>," after the full name, though ", the mission ..." looks
+    // like an apposition of a body.
+    Row {
+        text: "Mira Holm said the hardest part would be counting. According to Holm, the mission would need 150 monitors.",
+        want: &[
+            ("Mira Holm", Person, "the hardest part would be counting", Reported),
+            ("Mira Holm", Person, "the mission would need 150 monitors", Reported),
+        ],
+        not: &[],
+    },
+    // A body introduced as a possessive subject before it speaks ("It said").
+    Row {
+        text: "Marendia and Sulvan agreed a truce.\n\nSulvan's foreign ministry was more cautious. It said it would honour the extension only if the guns were withdrawn.",
+        want: &[(
+            "Sulvan's foreign ministry",
+            Organization,
+            "it would honour the extension only if the guns were withdrawn",
+            Reported,
+        )],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
