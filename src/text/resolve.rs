@@ -843,6 +843,17 @@ impl Resolver<'_, '_> {
                 if next.is_some_and(|n| n.is_cap()) {
                     continue;
                 }
+                // "the front line", "the union leaders": the noun only modifies the next one.
+                if org
+                    && next.is_some_and(|n| {
+                        n.is_word()
+                            && (lx::is_person_role(&n.lower)
+                                || lx::is_plural_role(&n.lower)
+                                || matches!(n.lower.as_str(), "line" | "lines"))
+                    })
+                {
+                    continue;
+                }
                 if next.is_some_and(|n| n.is_punct(","))
                     && ctx.toks.get(end + 1).is_some_and(|n| {
                         n.is_cap() && self.reg.tok_mention.contains_key(&(end + 1))

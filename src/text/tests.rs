@@ -848,6 +848,21 @@ fn whole_articles() {
     }
 }
 
+/// "the front line" is no mention of a body called "the ... Front".
+#[test]
+fn a_noun_that_modifies_another_is_no_mention() {
+    let text = "The Western Liberation Front said it would respect the truce. Convoys still need guarantees before they cross the front line, the Front added.";
+    let a = analyze_text(text);
+    assert_offsets(text, &a);
+    let front = a
+        .speakers
+        .iter()
+        .find(|s| s.name.contains("Western Liberation Front"))
+        .expect("the Front speaks");
+    let mentions: Vec<&str> = front.mentions.iter().map(|m| m.text.as_str()).collect();
+    assert!(!mentions.contains(&"the front"), "{mentions:?}");
+}
+
 /// "X, asked about the tariff, spoke instead about ...": X was asked; nothing in that
 /// clause is X's words on the tariff. "asked whether" as X's own question still is.
 #[test]
