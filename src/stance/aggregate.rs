@@ -208,15 +208,29 @@ pub fn background_frame(context: &str, statement: &str, cue: &str) -> bool {
         }
         _ => lower.clone(),
     };
-    static WHEN: &str = r"(in\s+(19|20)\d\d|last\s+(year|month|week|spring|summer|autumn|fall|winter)|(a|one|two|three|four|five|six|several|\d+)\s+(years?|months?|weeks?)\s+ago|earlier\s+this\s+(year|month))";
-    let cue_re = regex::escape(&cue);
-    // The cue, then up to four words (an addressee, "on Sunday"), then the past time.
-    let after = format!(r"\b{cue_re}\b(\s+[\w'-]+){{0,4}}?\s+{WHEN}\b");
-    let before = format!(r"\b(once|previously|formerly|had|earlier)\s+{cue_re}\b");
-    let opening = format!(r"^\W*{WHEN}\s*,");
-    [after, before, opening]
-        .iter()
-        .any(|p| Regex::new(p).is_ok_and(|re| re.is_match(&frame)))
+    // Compiled once: a past time, what may stand between the cue and it (up to four
+    // words: an addressee, "on Sunday"), what may stand before the cue.
+    static RES: OnceLock<[Regex; 3]> = OnceLock::new();
+    let [after, before, opening] = RES.get_or_init(|| {
+        const WHEN: &str = r"(in\s+(19|20)\d\d|last\s+(year|month|week|spring|summer|autumn|fall|winter)|(a|one|two|three|four|five|six|several|\d+)\s+(years?|months?|weeks?)\s+ago|earlier\s+this\s+(year|month))";
+        [
+            Regex::new(&format!(r"^(\s+[\w'-]+){{0,4}}?\s+{WHEN}\b")),
+            Regex::new(r"\b(once|previously|formerly|had|earlier)\s+$"),
+            Regex::new(&format!(r"^\W*{WHEN}\s*,")),
+        ]
+        .map(|r| r.expect("background regexes are valid"))
+    });
+    if opening.is_match(&frame) {
+        return true;
+    }
+    // Each occurrence of the cue as a whole word.
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    frame.match_indices(cue.as_str()).any(|(i, _)| {
+        let (head, tail) = (&frame[..i], &frame[i + cue.len()..]);
+        !is_word(head.chars().next_back())
+            && !is_word(tail.chars().next())
+            && (after.is_match(tail) || before.is_match(head))
+    })
 }
 
 /// Words that carry no content for target matching.
