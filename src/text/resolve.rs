@@ -312,9 +312,15 @@ impl Resolver<'_, '_> {
             kind: DescKind::Org,
             indefinite: false,
         };
-        if let Some(id) = self.resolve_desc_subject(&d, si) {
+        self.introduce(&d, si);
+    }
+
+    /// Resolve a description that opens sentence `si` without speaking and record it as
+    /// the sentence's subject: a referent for the pronouns and descriptions that follow.
+    fn introduce(&mut self, d: &Desc, si: usize) {
+        if let Some(id) = self.resolve_desc_subject(d, si) {
             self.events.push(Ev {
-                tok: a,
+                tok: d.start,
                 sentence: si,
                 entity: id,
                 subj: true,
@@ -345,16 +351,8 @@ impl Resolver<'_, '_> {
         let Some(SubjectRef::Desc(d)) = super::attribution::np_subject(ctx, self.reg, a, e) else {
             return;
         };
-        if d.kind != DescKind::Person || !d.indefinite {
-            return;
-        }
-        if let Some(id) = self.resolve_desc_subject(&d, si) {
-            self.events.push(Ev {
-                tok: a,
-                sentence: si,
-                entity: id,
-                subj: true,
-            });
+        if d.kind == DescKind::Person && d.indefinite {
+            self.introduce(&d, si);
         }
     }
 
