@@ -202,10 +202,10 @@ pub fn background_frame(context: &str, statement: &str, cue: &str) -> bool {
         return false;
     }
     let lower = context.to_lowercase();
-    let frame = match lower.find(&statement.trim().to_lowercase()) {
-        Some(i) if !statement.trim().is_empty() => {
-            format!("{} {}", &lower[..i], &lower[i + statement.trim().len()..])
-        }
+    // Lengths of the lowercased statement: lowercasing may change byte lengths.
+    let words = statement.trim().to_lowercase();
+    let frame = match lower.find(&words) {
+        Some(i) if !words.is_empty() => format!("{} {}", &lower[..i], &lower[i + words.len()..]),
         _ => lower.clone(),
     };
     // Compiled once: a past time, what may stand between the cue and it (up to four
@@ -493,6 +493,13 @@ mod tests {
             "How generous,",
             "said"
         ));
+        // Letters whose lowercase is longer ("İ") and empty input do not panic.
+        assert!(bg(
+            "İSTANBUL had said the toll was \"İNSAF\".",
+            "the toll was \"İNSAF\"",
+            "said"
+        ));
+        assert!(!bg("", "", "said") && !bg("She said it.", "it", ""));
     }
 
     #[test]

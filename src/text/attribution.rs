@@ -1663,7 +1663,6 @@ fn apposition_after(ctx: &Ctx, e: usize, b: usize) -> Option<(usize, usize)> {
     Some((s, k))
 }
 
-/// A participle cue at `i` (", adding that ...", "with X reaffirming that ...").
 /// "X, asked about the tariff, ..." / "when asked whether ...": "asked" as a passive
 /// participle after a comma or "when"/"if", followed by what the question was about.
 fn passive_asked(ctx: &Ctx, i: usize, a: usize) -> bool {
@@ -1680,6 +1679,7 @@ fn passive_asked(ctx: &Ctx, i: usize, a: usize) -> bool {
         })
 }
 
+/// A participle cue at `i` (", adding that ...", "with X reaffirming that ...").
 fn participle_cue(
     ctx: &Ctx,
     reg: &Registry,
