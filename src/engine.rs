@@ -453,10 +453,12 @@ impl Engine {
         }
         let per_doc_ms = ms(t) / reqs.len().max(1) as f64;
         let mut probs = probs.into_iter();
-        for (req, doc) in reqs.iter().zip(docs.iter_mut()) {
+        for ((req, doc), ctx) in reqs.iter().zip(docs.iter_mut()).zip(&contexts) {
             let Ok(doc) = doc else { continue };
             let target = req.target.trim();
             let mut speakers = Vec::with_capacity(doc.text.speakers.len());
+            // The statements' sentences, sliced once above, in the same order.
+            let mut sentences = ctx.iter();
             for sp in &doc.text.speakers {
                 let mut evidence = Vec::new();
                 let mut statements = Vec::new();
@@ -470,7 +472,9 @@ impl Engine {
                         mentions_target: mentions_target(target, &st.text),
                         hedged: hedge_or_condition(&st.text),
                         background: background_frame(
-                            &slice_chars(&req.text, st.context),
+                            sentences
+                                .next()
+                                .expect("one sentence per statement, sliced above"),
                             &st.text,
                             &st.cue,
                         ),
