@@ -504,6 +504,20 @@ impl Resolver<'_, '_> {
         out
     }
 
+    /// Distinct entities with an event before token `tok` in sentence `si` or the three
+    /// before it, most recent first (bounded, like the other look-backs).
+    fn entities_near(&self, tok: usize, si: usize) -> Vec<usize> {
+        let mut seen = HashSet::new();
+        self.events
+            .iter()
+            .rev()
+            .take(200)
+            .take_while(|ev| ev.sentence + 3 >= si)
+            .filter(|ev| ev.tok < tok && seen.insert(ev.entity))
+            .map(|ev| ev.entity)
+            .collect()
+    }
+
     /// The most recent event position of each candidate, before token `tok`.
     fn most_recent(&self, cands: &[usize], tok: usize) -> Option<usize> {
         for ev in self.events.iter().rev().take(2000) {
@@ -666,18 +680,12 @@ impl Resolver<'_, '_> {
         // "the official" / "the source" after an unnamed voice introduced by another noun
         // ("a member of the finance committee, who asked not to be named"): that voice.
         if matches!(role.head.as_str(), "official" | "source") && role.places.is_empty() {
-            // Within the last three sentences, as for leader-like descriptions below.
-            let anon: Vec<usize> = self
-                .events
-                .iter()
-                .rev()
-                .take(200)
-                .take_while(|ev| ev.sentence + 3 >= si)
-                .filter(|ev| ev.tok < tok && reg.entity(ev.entity).kind == SpeakerKind::Anonymous)
-                .map(|ev| ev.entity)
-                .collect();
-            if !anon.is_empty() {
-                return self.most_recent(&anon, tok);
+            let anon = self
+                .entities_near(tok, si)
+                .into_iter()
+                .find(|&id| reg.entity(id).kind == SpeakerKind::Anonymous);
+            if anon.is_some() {
+                return anon;
             }
         }
         // A leader-like description with a place: the one recent person whose roles do
@@ -690,16 +698,9 @@ impl Resolver<'_, '_> {
         if !leaderish || role.places.is_empty() {
             return None;
         }
-        let mut seen = HashSet::new();
         let mut ok = Vec::new();
-        for ev in self.events.iter().rev().take(200) {
-            if ev.sentence + 3 < si {
-                break;
-            }
-            if ev.tok >= tok || !seen.insert(ev.entity) {
-                continue;
-            }
-            let e = reg.entity(ev.entity);
+        for id in self.entities_near(tok, si) {
+            let e = reg.entity(id);
             if e.kind != SpeakerKind::Person {
                 continue;
             }
@@ -712,7 +713,7 @@ impl Resolver<'_, '_> {
                             .all(|p| r.places.iter().any(|q| lx::same_place(p, q))))
             });
             if !conflict {
-                ok.push(ev.entity);
+                ok.push(id);
             }
         }
         match ok.len() {
@@ -777,21 +778,14 @@ impl Resolver<'_, '_> {
         if !generic || !places.is_empty() {
             return None;
         }
-        let reg = &*self.reg;
-        let mut found: Vec<usize> = Vec::new();
-        for ev in self.events.iter().rev().take(200) {
-            if ev.sentence + 3 < si {
-                break;
-            }
-            let e = reg.entity(ev.entity);
-            if ev.tok < tok
-                && e.kind == SpeakerKind::Organization
-                && e.head.is_none()
-                && !found.contains(&ev.entity)
-            {
-                found.push(ev.entity);
-            }
-        }
+        let found: Vec<usize> = self
+            .entities_near(tok, si)
+            .into_iter()
+            .filter(|&id| {
+                let e = self.reg.entity(id);
+                e.kind == SpeakerKind::Organization && e.head.is_none()
+            })
+            .collect();
         match found.as_slice() {
             [id] => Some(*id),
             _ => None,
