@@ -32,6 +32,13 @@ fn assert_offsets(text: &str, a: &TextAnalysis) {
     }
 }
 
+/// `analyze_text`, with every span checked against the text.
+fn analyzed(text: &str) -> TextAnalysis {
+    let a = analyze_text(text);
+    assert_offsets(text, &a);
+    a
+}
+
 struct Row {
     text: &'static str,
     /// (speaker name, kind, statement text that must be among its statements, kind).
@@ -504,8 +511,7 @@ const ROWS: &[Row] = &[
 fn attribution_patterns() {
     let mut failures = Vec::new();
     for row in ROWS {
-        let a = analyze_text(row.text);
-        assert_offsets(row.text, &a);
+        let a = analyzed(row.text);
         for (name, kind, st, sk) in row.want {
             let sp = a.speakers.iter().find(|s| s.name == *name);
             match sp {
@@ -557,8 +563,7 @@ fn attribution_patterns() {
 #[test]
 fn statement_offsets_point_at_the_words() {
     let text = "Intro line.\r\n\r\n\u{201C}Go home,\u{201D} said Vera\u{00A0}Quist.";
-    let a = analyze_text(text);
-    assert_offsets(text, &a);
+    let a = analyzed(text);
     let sp = a
         .speakers
         .iter()
@@ -584,8 +589,7 @@ fn bad_input_never_panics() {
         "A.",
         "Mr.",
     ] {
-        let a = analyze_text(text);
-        assert_offsets(text, &a);
+        analyzed(text);
     }
     assert!(analyze_text("").sentences.is_empty());
     assert!(analyze_text("  \n ").paragraphs.is_empty());
@@ -594,8 +598,7 @@ fn bad_input_never_panics() {
         .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
         .collect();
     let garbage = String::from_utf8_lossy(&bytes).into_owned();
-    let a = analyze_text(&garbage);
-    assert_offsets(&garbage, &a);
+    analyzed(&garbage);
 }
 
 #[test]
@@ -670,8 +673,7 @@ fn five_megabytes_finish_fast() {
 #[test]
 fn own_example_article() {
     let text = include_str!("../../examples/harbour-truce.txt");
-    let a = analyze_text(text);
-    assert_offsets(text, &a);
+    let a = analyzed(text);
     let find = |n: &str| a.speakers.iter().find(|s| s.name == n);
     let vasko = find("Oren Vasko").expect("Vasko speaks");
     assert_eq!(vasko.kind, Person);
@@ -827,8 +829,7 @@ Ruiz said the government had waited too long.
 #[test]
 fn whole_articles() {
     for (text, want, never) in ARTICLES {
-        let a = analyze_text(text);
-        assert_offsets(text, &a);
+        let a = analyzed(text);
         let got: Vec<(&str, SpeakerKind)> = a
             .speakers
             .iter()
@@ -852,8 +853,7 @@ fn whole_articles() {
 #[test]
 fn a_noun_that_modifies_another_is_no_mention() {
     let text = "The Western Liberation Front said it would respect the truce. Convoys still need guarantees before they cross the front line, the Front added.";
-    let a = analyze_text(text);
-    assert_offsets(text, &a);
+    let a = analyzed(text);
     let front = a
         .speakers
         .iter()
@@ -868,8 +868,7 @@ fn a_noun_that_modifies_another_is_no_mention() {
 #[test]
 fn passive_asked_is_not_speech() {
     let text = "Opposition leader Maren Tolle, asked about the tariff at a rally, spoke instead about the housing bill. Tolle said her party would publish its own plan. The minister asked whether the plan was legal.";
-    let a = analyze_text(text);
-    assert_offsets(text, &a);
+    let a = analyzed(text);
     let tolle = a
         .speakers
         .iter()
