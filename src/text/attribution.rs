@@ -1358,9 +1358,21 @@ fn segment_subject(
                 continue;
             }
             Seg::Adjunct | Seg::Other => {
+                let (s, e) = segs[idx];
+                // An unnamed voice with a prepositional tail ("A shift manager at one of the
+                // contractors, who asked not to be named, said").
+                if idx + 1 == n
+                    && kinds[idx] == Seg::Other
+                    && matches!(toks[s].lower.as_str(), "a" | "an")
+                {
+                    if let Some(SubjectRef::Desc(d)) = np_subject(ctx, reg, s, e) {
+                        if d.kind == DescKind::Person && d.indefinite {
+                            return Some((vec![SubjectRef::Desc(d)], s, None, s));
+                        }
+                    }
+                }
                 // The segment may end in the subject ("In Menlo the envoy").
                 if idx + 1 == n || kinds[idx] == Seg::Adjunct {
-                    let (s, e) = segs[idx];
                     if let Some(st) = np_left(ctx, e, s) {
                         if st > s && !lx::is_preposition(&toks[st - 1].lower) {
                             if let Some(sr) = np_subject(ctx, reg, st, e) {

@@ -277,7 +277,8 @@ pub(crate) fn is_person_role(w: &str) -> bool {
          epidemiologist pharmacist midwife physiotherapist psychologist psychiatrist \
          scholar demographer criminologist sociologist bioethicist ethicist hotelier \
          restaurateur publican retailer accountant lobbyist porter caretaker headteacher \
-         headmaster headmistress",
+         headmaster headmistress postmaster postmistress stationmaster \
+         screener handler foreman forewoman",
         )
     });
     R.contains(&w)

@@ -1278,9 +1278,21 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                     let ok = (!seen_det && (!demonstrative || k == s) && !after_name)
                         || numeral
                         || (k > s
-                            && matches!(toks[k - 1].lower.as_str(), "of" | "for" | "at" | "from"));
+                            && matches!(
+                                toks[k - 1].lower.as_str(),
+                                "of" | "for" | "at" | "from" | "with" | "to" | "on"
+                            ));
                     seen_det = true;
                     ok
+                } else if k > s
+                    && matches!(
+                        (toks[k - 1].lower.as_str(), w),
+                        ("familiar", "with") | ("close", "to") | ("briefed", "on")
+                    )
+                {
+                    // The anonymous source's usual tail: "a person familiar with the
+                    // talks", "a source close to the board", "an official briefed on it".
+                    k + 1 < ceil && (toks[k + 1].is_cap() || lx::is_determiner(&toks[k + 1].lower))
                 } else if matches!(w, "of" | "for" | "at" | "from") {
                     k > s
                         && k + 1 < ceil
@@ -1298,7 +1310,9 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                 } else {
                     !lx::is_function_word(w)
                         && !lx::is_preposition(w)
-                        && lx::speech_verb(w).is_none()
+                        // After an article a cue word is a noun ("the talks").
+                        && (lx::speech_verb(w).is_none()
+                            || (k > s && matches!(toks[k - 1].lower.as_str(), "the" | "a" | "an")))
                         && !lx::is_verb_filler(w)
                         && !lx::is_negation(w)
                         && !matches!(w, "and" | "or" | "but" | "that" | "who" | "which" | "was" | "were" | "is" | "are" | "has" | "had" | "have")
@@ -1325,8 +1339,10 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
         k += 1;
     }
     while k > s
-        && (matches!(toks[k - 1].lower.as_str(), "of" | "for" | "at" | "from")
-            || lx::is_determiner(&toks[k - 1].lower)
+        && (matches!(
+            toks[k - 1].lower.as_str(),
+            "of" | "for" | "at" | "from" | "with" | "to" | "on"
+        ) || lx::is_determiner(&toks[k - 1].lower)
             || toks[k - 1].is_punct("."))
     {
         k -= 1;

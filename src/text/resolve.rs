@@ -342,7 +342,7 @@ impl Resolver<'_, '_> {
             return;
         }
         // The description runs to the first comma or relative/participle clause.
-        let Some(e) = (a + 1..(a + 10).min(b)).find(|&k| {
+        let Some(e) = (a + 1..(a + 16).min(b)).find(|&k| {
             let t = &ctx.toks[k];
             t.is_punct(",") || matches!(t.lower.as_str(), "who" | "speaking" | "whose")
         }) else {

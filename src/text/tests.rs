@@ -499,6 +499,27 @@ const ROWS: &[Row] = &[
         )],
         not: &[],
     },
+    // An unnamed voice with a long prepositional tail and a long anonymity clause.
+    Row {
+        text: "The dockers walked out on Monday.\n\nA foreman at one of the port's two stevedoring firms, who asked not to be named because he had no permission to talk to reporters, said the crews had a point. \"I would not call them greedy,\" he said.",
+        want: &[
+            ("a foreman at one of the port's two stevedoring firms", Anonymous, "the crews had a point", Reported),
+            ("a foreman at one of the port's two stevedoring firms", Anonymous, "I would not call them greedy", Direct),
+        ],
+        not: &[],
+    },
+    // The same shape introduced before it speaks ("was blunter"), with a role noun.
+    Row {
+        text: "The mill will close in May.\n\nA postmistress in one of the valley's upper villages, who spoke on condition of anonymity, was blunter. \"Nobody asked us,\" she said.",
+        want: &[("a postmistress in one of the valley's upper villages", Anonymous, "Nobody asked us", Direct)],
+        not: &[],
+    },
+    // "familiar with" / "close to" belong to the source's description.
+    Row {
+        text: "According to a person familiar with the talks, who asked not to be named, the two boards will vote in June.",
+        want: &[("a person familiar with the talks", Anonymous, "the two boards will vote in June", Reported)],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
