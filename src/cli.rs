@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::batch::input::Doc;
 use crate::engine::{AnalyzeRequest, Engine, EngineConfig, StanceMethod, DEFAULT_TARGET};
 use crate::model::catalog::Catalog;
 use crate::model::device;
@@ -21,6 +22,7 @@ const EXAMPLES: &str = "\
 Examples:
   parley analyze examples/harbour-truce.txt
   parley analyze article.txt --target \"the merger\" --format text
+  parley analyze data/dev/dev-03-bellmart-freshway-merger.json   # text, title, target from the file
   cat article.txt | parley analyze - --summary-mode abstractive
   parley models pull                  # fetch and verify the default models
   parley models list
@@ -203,15 +205,17 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// The article: a UTF-8 text file, or `-` for standard input.
+    /// The article: a UTF-8 text file, `-` for standard input, an HTML page (`.html`,
+    /// `.htm`), or a `.json` object with `text` and optionally `title`, `target` and `id`
+    /// (as `parley batch` reads them; a corpus file is one).
     pub file: String,
-    /// What stance is measured toward.
-    #[arg(long, default_value = DEFAULT_TARGET)]
-    pub target: String,
-    /// The headline, if you have it (helps the summary).
+    /// What stance is measured toward [default: the JSON file's `target`, else "a ceasefire"].
+    #[arg(long)]
+    pub target: Option<String>,
+    /// The headline, if you have it (helps the summary) [default: the file's title].
     #[arg(long)]
     pub title: Option<String>,
-    /// An id echoed in the report.
+    /// An id echoed in the report [default: the JSON file's `id`].
     #[arg(long)]
     pub id: Option<String>,
     /// extractive (faithful, default) or abstractive (generated, then checked against the text).
@@ -317,30 +321,34 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Read an article from a path or `-` (stdin). Invalid UTF-8 is an error, not mojibake.
-pub fn read_article(file: &str) -> Result<String> {
+/// The article `parley analyze` was given: standard input is UTF-8 text; a file is read
+/// by its extension as `parley batch` reads it (see [`crate::batch::input::article_file`]).
+/// Returns the file's own id (a JSON `id`) with the article.
+pub fn read_article(file: &str) -> Result<(Option<String>, Doc)> {
     let mut bytes = Vec::new();
-    if file == "-" {
+    let name = if file == "-" {
         std::io::stdin()
             .read_to_end(&mut bytes)
             .map_err(|e| Error::io("reading standard input", e))?;
+        "standard input"
     } else {
         bytes = std::fs::read(file).map_err(|e| Error::io(format!("reading {file}"), e))?;
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        Error::InvalidInput(format!(
-            "{file} is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })
+        file
+    };
+    crate::batch::input::article_file(name, bytes)
+        .map_err(|e| Error::InvalidInput(format!("{name}: {}", e.message)))
 }
 
 fn analyze(global: &GlobalArgs, args: AnalyzeArgs) -> Result<ExitCode> {
-    let text = read_article(&args.file)?;
+    let (file_id, doc) = read_article(&args.file)?;
     let req = AnalyzeRequest {
-        text,
-        target: args.target,
-        title: args.title,
-        id: args.id,
+        text: doc.text,
+        target: args
+            .target
+            .or(doc.target)
+            .unwrap_or_else(|| DEFAULT_TARGET.to_string()),
+        title: args.title.or(doc.title),
+        id: args.id.or(file_id),
         summary_mode: args.summary_mode,
     };
     let mut config = global.engine_config();

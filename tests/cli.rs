@@ -45,7 +45,7 @@ fn bad_input_is_a_clear_error_not_a_panic() {
             (0..4096u32)
                 .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
                 .collect(),
-            "not UTF-8",
+            "UTF-8",
         ),
         (
             "huge.txt",
@@ -101,6 +101,55 @@ fn text_without_speakers_gives_an_empty_but_valid_report() {
             let quoted: String = chars[a..b].iter().collect();
             assert!(quoted.contains(s["text"].as_str().unwrap().trim_end_matches('.')));
         }
+    }
+}
+
+#[test]
+fn a_json_article_file_brings_its_own_target_title_and_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = serde_json::json!({
+        "id": "ferry-07",
+        "title": "Island council backs the ferry subsidy",
+        "target": "the ferry subsidy",
+        "text": "The island council voted on Monday to renew the ferry subsidy.\n\n\"Without the \
+                 subsidy the last boat goes, and the island empties,\" said Tamsin Ortolan, who \
+                 chairs the council.",
+        "speakers": [],
+    });
+    let path = dir.path().join("ferry.json");
+    std::fs::write(&path, article.to_string()).unwrap();
+    let path = path.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["analyze", path, "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = parley(&args, None);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON report")
+    };
+    let report = run(&[]);
+    assert_eq!(report["target"], "the ferry subsidy");
+    assert_eq!(report["id"], "ferry-07");
+    assert_eq!(report["title"], "Island council backs the ferry subsidy");
+    // The article's text was read, not the file's JSON.
+    assert!(!report["summary"]["text"].as_str().unwrap().contains('{'));
+    assert_eq!(report["speakers"][0]["name"], "Tamsin Ortolan", "{report}");
+    // Flags win over the file.
+    let report = run(&["--target", "the harbour toll", "--id", "x1"]);
+    assert_eq!(report["target"], "the harbour toll");
+    assert_eq!(report["id"], "x1");
+
+    // A broken JSON file, or one without text, is a client mistake named as such.
+    for (name, body, want) in [
+        ("broken.json", "{\"text\": ", "not valid JSON"),
+        ("untexted.json", "{\"title\": \"x\"}", "missing \"text\""),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        let out = parley(&["analyze", p.to_str().unwrap()], None);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(want) && err.contains(name), "{name}: {err}");
+        assert!(out.stdout.is_empty());
     }
 }
 

@@ -956,6 +956,22 @@ fn dechunk(r: &mut dyn BufRead, cap: u64) -> Result<Option<Vec<u8>>, RowError> {
     }
 }
 
+/// One article file as `parley analyze` reads it, by the batch reader's rules: by its
+/// extension, a `.json` object (`text`, and optionally `title`, `target`, `id`) or an HTML
+/// page; any other name is UTF-8 text. Returns the JSON object's `id`, if it has one, with
+/// the article. The text checks are the engine's, so no size limit applies here.
+pub fn article_file(name: &str, bytes: Vec<u8>) -> Result<(Option<String>, Doc), RowError> {
+    let kind = FileKind::of(name).unwrap_or(FileKind::Text);
+    if kind == FileKind::Json {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        return parse_json_article(bytes);
+    }
+    let unlimited = Limits {
+        max_text_chars: usize::MAX,
+    };
+    kind.payload(bytes).into_doc(&unlimited).map(|d| (None, d))
+}
+
 // ---------------------------------------------------------------------------------------
 // Payload → Doc (runs on worker threads)
 
