@@ -393,6 +393,13 @@ pub(crate) fn is_business_name_tail(w: &str) -> bool {
             | "resources"
             | "transit"
             | "buses"
+            | "air"
+            | "milling"
+            | "mills"
+            | "bakeries"
+            | "brewing"
+            | "steel"
+            | "textiles"
     )
 }
 
@@ -611,7 +618,8 @@ pub(crate) fn org_heads_compatible(desc: &str, have: &str) -> bool {
                 "company firm group corporation corp inc ltd plc llc holdings industries markets \
          rail railway railways airline airlines airways motors energy developments \
          construction insurance media bank pharmaceuticals labs technologies systems \
-         logistics shipping lines operator partners capital",
+         logistics shipping lines operator partners capital post press studios \
+         broadcasting",
             )
             });
             // "the group" is also how news refers back to a rebel front, a movement, a
@@ -635,6 +643,7 @@ pub(crate) fn org_heads_compatible(desc: &str, have: &str) -> bool {
                     ))
         }
         "union" => matches!(have, "union" | "federation" | "confederation"),
+        "airline" | "carrier" => matches!(have, "airline" | "airlines" | "airways"),
         "organisation" | "organization" => true,
         "body" => true,
         "bank" => matches!(have, "bank" | "markets"),

@@ -341,6 +341,30 @@ impl Registry {
         e.name = name;
     }
 
+    /// The organisation, named before `tok`, whose name's initials spell this acronym
+    /// ("BFU" for "the Brennian Farmers' Union"; "of", "for", "and" are skipped).
+    pub fn org_by_acronym(&self, acronym: &str, tok: usize) -> Option<usize> {
+        let n = acronym.chars().count();
+        if !(2..=6).contains(&n) || !acronym.chars().all(|c| c.is_ascii_uppercase()) {
+            return None;
+        }
+        self.entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == SpeakerKind::Organization && e.first_tok < tok)
+            .filter(|(_, e)| {
+                let initials: String = e
+                    .name
+                    .split_whitespace()
+                    .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    .filter_map(|w| w.chars().next())
+                    .collect();
+                initials == acronym
+            })
+            .map(|(id, _)| id)
+            .max_by_key(|&id| self.last_seen[id])
+    }
+
     /// The organisation whose name contains this word (most recent first).
     pub fn org_by_token(&self, w: &str, tok: usize) -> Option<usize> {
         let ids = self.by_org_token.get(w)?;
@@ -651,12 +675,25 @@ fn classify_and_link(
     let seat = lx::is_seat_of_power(&lows);
     // "The company, Dorn Steel," / "Dorn Steel, the steelmaker that ...": an apposition
     // headed by an organisation noun makes the name an organisation.
+    // "Edna Marsh, 81,": an age in apposition makes a person.
+    let aged = run.end + 2 < sb
+        && toks[run.end].is_punct(",")
+        && toks[run.end + 1].kind == TokKind::Num
+        && toks[run.end + 2].is_punct(",");
     let appos_org = (run.start > sa + 1
         && toks[run.start - 1].is_punct(",")
-        && np_left(ctx, run.start - 1, sa).is_some()
+        // "... shares a building with the old school, Edna Marsh": the object of a
+        // preposition is no apposition's head.
+        && np_left(ctx, run.start - 1, sa)
+            .is_some_and(|s0| s0 == sa || !lx::is_preposition(&toks[s0 - 1].lower))
         && {
             let h = &toks[run.start - 2];
-            h.is_word() && !h.is_cap() && lx::is_org_noun(&h.lower) && !lx::is_person_role(&h.lower)
+            // "the capital, Ledwick": a lowercase capital is a city, not a firm.
+            h.is_word()
+                && !h.is_cap()
+                && lx::is_org_noun(&h.lower)
+                && !lx::is_person_role(&h.lower)
+                && h.lower != "capital"
         })
         || (run.end + 2 < sb
             && toks[run.end].is_punct(",")
@@ -680,7 +717,14 @@ fn classify_and_link(
         && !toks[run.start - 1].is_cap()
         && lx::is_org_noun(&toks[run.start - 1].lower)
         && !lx::is_person_role(&toks[run.start - 1].lower);
+    // "the village of Little Wendram", "the port city of Osk".
+    let of_place = run.start > sa + 1
+        && toks[run.start - 1].lower == "of"
+        && toks[run.start - 2].is_word()
+        && !toks[run.start - 2].is_cap()
+        && lx::is_place_word(&toks[run.start - 2].lower);
     let place = lx::is_place_word(last)
+        || of_place
         || matches!(
             lows.first().copied(),
             Some("port" | "mount" | "lake" | "cape" | "fort" | "san" | "santa" | "saint")
@@ -698,7 +742,10 @@ fn classify_and_link(
         NameClass::Other
     } else if (followed_by_role || followed_by_org) && !has_title {
         NameClass::Modifier
-    } else if seat || org_head || ((named_org || appos_org) && !has_title && !known_surname) {
+    } else if seat
+        || org_head
+        || ((named_org || appos_org) && !has_title && !known_surname && !aged)
+    {
         NameClass::Org
     } else if place && !personal_title {
         NameClass::Place
@@ -823,7 +870,12 @@ fn classify_and_link(
                     .then(|| reg.org_by_token(&nt[0], run.start))
                     .flatten()
             };
-            let id = match reg.by_name(&key).or_else(short_form) {
+            let acronym = || {
+                (nt.len() == 1)
+                    .then(|| reg.org_by_acronym(&toks[run.end - 1].text, run.start))
+                    .flatten()
+            };
+            let id = match reg.by_name(&key).or_else(short_form).or_else(acronym) {
                 Some(id) => id,
                 None => {
                     let name = if run.the {
@@ -865,7 +917,10 @@ fn classify_and_link(
                 m.entity = Some(id);
                 m.class = NameClass::Person;
                 attach_roles(ctx, reg, id, &m, run, 0, &words);
-            } else if let Some(id) = reg.org_by_token(w, name_start) {
+            } else if let Some(id) = reg
+                .org_by_token(w, name_start)
+                .or_else(|| reg.org_by_acronym(&toks[name_start].text, name_start))
+            {
                 reg.entity_mut(id).mentions.push(span);
                 reg.touch(id, name_start);
                 m.entity = Some(id);

@@ -296,13 +296,24 @@ impl Resolver<'_, '_> {
         }) {
             return;
         }
+        // "the rail operator": the head is the last of a run of organisation nouns.
+        let mut h = h;
+        while h + 1 < b && {
+            let t = &ctx.toks[h + 1];
+            t.is_word() && !t.is_cap() && lx::is_org_noun(&t.lower)
+        } {
+            h += 1;
+        }
         let e = h + 1;
-        if (det_end..e).any(|k| {
+        let named = |k: usize| {
             self.reg
                 .tok_mention
                 .get(&k)
                 .is_some_and(|&mi| self.reg.mentions[mi].entity.is_some())
-        }) {
+        };
+        // "Teskland's postal operator, Carradine Post, wants ...": the name that follows
+        // in apposition is the body; the description is not a second one.
+        if (det_end..e).any(named) || (e + 1 < b && ctx.toks[e].is_punct(",") && named(e + 1)) {
             return;
         }
         let d = Desc {

@@ -520,6 +520,36 @@ const ROWS: &[Row] = &[
         want: &[("a person familiar with the talks", Anonymous, "the two boards will vote in June", Reported)],
         not: &[],
     },
+    // An acronym used later for a body named in full.
+    Row {
+        text: "The Coastal Fishers' Guild said the quota was unfair. The CFG said it would sue the ministry.",
+        want: &[("the Coastal Fishers' Guild", Organization, "it would sue the ministry", Reported)],
+        not: &["the CFG"],
+    },
+    // A firm named with a business ending and a descriptive apposition, then "the company".
+    Row {
+        text: "Orrin Milling, the region's biggest flour maker, was calmer. The company said the ban could be lived with for a month.",
+        want: &[("Orrin Milling", Organization, "the ban could be lived with for a month", Reported)],
+        not: &["the company"],
+    },
+    // "Skyvard Air" is a carrier; "the airline" refers back to it; "the capital, X" is a city.
+    Row {
+        text: "Pelk Air said it had cancelled 40 flights to the capital, Vorn, on Monday. The airline said refunds would follow.",
+        want: &[("Pelk Air", Organization, "refunds would follow", Reported)],
+        not: &["Vorn"],
+    },
+    // A description followed by the body's name in apposition is that body.
+    Row {
+        text: "Mardia's state-owned rail operator, Ostline, plans to close 30 stations. The company said the stations lost money.",
+        want: &[("Ostline", Organization, "the stations lost money", Reported)],
+        not: &["Mardia's state-owned rail operator", "the company"],
+    },
+    // "the village of X" is a place; "Name, 81," is a person, not a body in apposition.
+    Row {
+        text: "In the village of Upper Tarn, where the shop shares a room with the old chapel, Iris Penhallow, 79, buys her stamps. \"It is a scandal,\" she said.",
+        want: &[("Iris Penhallow", Person, "It is a scandal", Direct)],
+        not: &["Upper Tarn"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
