@@ -309,6 +309,10 @@ fn finite_cue(
     }) {
         return None;
     }
+    // "the strip it has disputed with Tolvak": contesting land with someone is no speech.
+    if w.starts_with("disput") && toks.get(i + 1).is_some_and(|n| n.lower == "with") {
+        return None;
+    }
     // Left: fillers, negation, infinitive, passive.
     let mut j = i;
     while j > a && toks[j - 1].is_word() && lx::is_verb_filler(&toks[j - 1].lower) {

@@ -862,7 +862,22 @@ fn classify_and_link(
             }
         }
         NameClass::Org => {
-            let nt = name_tokens(ctx, run.start, run.end);
+            // "Kastrel's Defence Ministry": a generic body's name ("Defence Ministry",
+            // "Interior Ministry") takes its country's possessive along, so two countries'
+            // ministries stay two voices.
+            let possessor = (!run.the
+                && run.start >= sa + 2
+                && toks[run.start - 1].kind == TokKind::Poss
+                && toks[run.start - 2].is_cap()
+                && toks[run.start - 2].is_word()
+                && lows.iter().any(|w| lx::is_org_noun(w))
+                && lows.iter().all(|w| lx::is_org_noun(w) || lx::is_title(w)))
+            .then(|| run.start - 2);
+            let first = possessor.unwrap_or(run.start);
+            let mut nt = name_tokens(ctx, run.start, run.end);
+            if let Some(p) = possessor {
+                nt.insert(0, format!("{}'s", toks[p].lower));
+            }
             let key = nt.join(" ");
             // "the Movement" after "the Sable River Movement": the body named before.
             let short_form = || {
@@ -881,9 +896,9 @@ fn classify_and_link(
                     let name = if run.the {
                         format!("the {}", tokens_text(ctx, run.start, run.end))
                     } else {
-                        tokens_text(ctx, run.start, run.end)
+                        tokens_text(ctx, first, run.end)
                     };
-                    let mut e = Entity::new(SpeakerKind::Organization, name, run.start);
+                    let mut e = Entity::new(SpeakerKind::Organization, name, first);
                     e.head = lows
                         .iter()
                         .rev()
@@ -901,7 +916,7 @@ fn classify_and_link(
                     reg.add_entity(e)
                 }
             };
-            let outer = if run.the { run.start - 1 } else { run.start };
+            let outer = if run.the { run.start - 1 } else { first };
             reg.entity_mut(id)
                 .mentions
                 .push((toks[outer].start, span.1));
@@ -1005,6 +1020,33 @@ fn attach_roles(
             && toks[e].kind != TokKind::QuoteMark
         {
             e += 1;
+        }
+        // "X, who leads the General Workers' Union,": the verb names the role.
+        if s + 2 < e && toks[s].lower == "who" {
+            let head = match toks[s + 1].lower.as_str() {
+                "leads" | "led" => Some("leader"),
+                "heads" | "headed" | "runs" => Some("head"),
+                "chairs" | "chaired" => Some("chair"),
+                "directs" => Some("director"),
+                "manages" => Some("manager"),
+                "founded" => Some("founder"),
+                "owns" => Some("owner"),
+                "coaches" => Some("coach"),
+                _ => None,
+            };
+            let object = &toks[s + 2];
+            if let Some(head) = head
+                .filter(|_| object.is_cap() || matches!(object.lower.as_str(), "the" | "a" | "an"))
+            {
+                let former = matches!(toks[s + 1].lower.as_str(), "led" | "headed" | "chaired");
+                reg.entity_mut(id).add_role(Role {
+                    head: head.to_string(),
+                    quals: Vec::new(),
+                    places: Vec::new(),
+                    former,
+                    text: format!("{head} of {}", tokens_text(ctx, s + 2, e)),
+                });
+            }
         }
         if s < e {
             let first = &toks[s];

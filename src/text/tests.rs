@@ -550,6 +550,24 @@ const ROWS: &[Row] = &[
         want: &[("Iris Penhallow", Person, "It is a scandal", Direct)],
         not: &["Upper Tarn"],
     },
+    // A country's generic ministry keeps the country in its name.
+    Row {
+        text: "Talvia's Interior Ministry said in a statement that the border would stay shut. The ministry said patrols would double.",
+        want: &[("Talvia's Interior Ministry", Organization, "patrols would double", Reported)],
+        not: &[],
+    },
+    // Contesting land "with" a neighbour is not speech.
+    Row {
+        text: "Orlenia's army will leave the ridge it has disputed with Maskov for two decades.",
+        want: &[],
+        not: &["Orlenia's army"],
+    },
+    // "who leads the union" gives the role that "the union leader" refers back to.
+    Row {
+        text: "In May, Ilka Brandt, who leads the Dockers' Union, rejected the offer. \"We will take it now,\" the union leader said on Friday.",
+        want: &[("Ilka Brandt", Person, "We will take it now", Direct)],
+        not: &["the union leader"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
