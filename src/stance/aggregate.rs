@@ -212,7 +212,7 @@ pub fn background_frame(context: &str, statement: &str, cue: &str) -> bool {
     // words: an addressee, "on Sunday"), what may stand before the cue.
     static RES: OnceLock<[Regex; 3]> = OnceLock::new();
     let [after, before, opening] = RES.get_or_init(|| {
-        const WHEN: &str = r"(in\s+(19|20)\d\d|last\s+(year|month|week|spring|summer|autumn|fall|winter)|(a|one|two|three|four|five|six|several|\d+)\s+(years?|months?|weeks?)\s+ago|earlier\s+this\s+(year|month))";
+        const WHEN: &str = r"(in\s+(19|20)\d\d|in\s+(january|february|march|april|may|june|july|august|september|october|november|december)|last\s+(year|month|week|spring|summer|autumn|fall|winter)|(a|one|two|three|four|five|six|several|\d+)\s+(years?|months?|weeks?)\s+ago|earlier\s+this\s+(year|month))";
         [
             Regex::new(&format!(r"^(\s+[\w'-]+){{0,4}}?\s+{WHEN}\b")),
             Regex::new(r"\b(once|previously|formerly|had|earlier)\s+$"),
@@ -477,7 +477,22 @@ mod tests {
             "the toll was fair",
             "said"
         ));
+        assert!(bg(
+            "In March, Ada Brenn, who leads the union, called the offer \"an insult.\"",
+            "an insult.",
+            "called"
+        ));
+        assert!(bg(
+            "Ada Brenn said in October that the toll was fair.",
+            "the toll was fair",
+            "said"
+        ));
         // Today's words; a past time inside the statement or on another verb.
+        assert!(!bg(
+            "Ada Brenn said the new toll would start in March.",
+            "the new toll would start in March",
+            "said"
+        ));
         assert!(!bg(
             "Ada Brenn said on Monday that the toll was fair.",
             "the toll was fair",

@@ -62,8 +62,11 @@ fn opens_with_pronoun(text: &str) -> bool {
 
 /// Whether a sentence reports that someone would not speak.
 fn is_no_comment(text: &str) -> bool {
-    const PHRASES: [&str; 8] = [
+    const PHRASES: [&str; 11] = [
         "declined to comment",
+        "does not comment",
+        "did not comment",
+        "do not comment",
         "declined to be interviewed",
         "did not respond",
         "did not immediately respond",
@@ -250,6 +253,9 @@ mod tests {
         ));
         assert!(is_no_comment(
             "The ministry did not respond to requests for comment."
+        ));
+        assert!(is_no_comment(
+            "The airline said it does not comment on disputes between third parties."
         ));
         assert!(!is_no_comment(
             "The ministry said the ferry would run on Monday."
