@@ -24,7 +24,7 @@ use crate::report::{
     Report, Span, SpeakerReport, StatementKind, StatementReport, Summary, SummaryMode,
 };
 use crate::stance::{
-    aggregate, background_frame, hedge_or_condition, mentions_target, LlmScorer,
+    aggregate, background_frame, explicit_position, hedge_or_condition, mentions_target, LlmScorer,
     PrototypeClassifier, SequenceClassifier, StanceInput, StanceModel, StatementEvidence,
     TrainedClassifier,
 };
@@ -470,6 +470,11 @@ impl Engine {
                         probs: p,
                         direct: st.kind == StatementKind::Direct,
                         mentions_target: mentions_target(target, &st.text),
+                        explicit: explicit_position(
+                            target,
+                            &st.text,
+                            st.kind == StatementKind::Direct,
+                        ),
                         hedged: hedge_or_condition(&st.text),
                         background: background_frame(
                             sentences

@@ -177,6 +177,7 @@ fn aggregation_over_the_trained_model() {
             mentions_target: mentions_target(target, s),
             hedged: hedge_or_condition(s),
             background: false,
+            explicit: None,
         })
         .collect();
     assert!(evidence[0].mentions_target && !evidence[1].mentions_target);
@@ -196,6 +197,7 @@ fn aggregation_over_the_trained_model() {
         mentions_target: true,
         hedged: false,
         background: false,
+        explicit: None,
     }]);
     let weak = aggregate(&[StatementEvidence {
         probs: p,
@@ -203,6 +205,7 @@ fn aggregation_over_the_trained_model() {
         mentions_target: true,
         hedged: true,
         background: false,
+        explicit: None,
     }]);
     assert_eq!(weak.label, plain.label);
     assert!(weak.score.abs() < plain.score.abs());
@@ -225,6 +228,7 @@ fn aggregation_rules() {
         mentions_target: mentions,
         hedged: false,
         background: false,
+        explicit: None,
     };
     // All neutral → neutral (a real class, with confidence).
     let s = aggregate(&[

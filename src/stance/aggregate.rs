@@ -1,6 +1,6 @@
 //! Per-speaker aggregation: the probabilities of a speaker's statements → one stance,
-//! and the two text cues it weighs (does a statement name the target; is it hedged or
-//! conditional).
+//! and the text cues it weighs (does a statement name the target; is it hedged or
+//! conditional; is it dated as background; does it declare a side in so many words).
 //!
 //! The rules, and why:
 //! - A statement that names the target, and a direct quote, say more about the speaker's
@@ -12,6 +12,9 @@
 //! - An earlier position reported as background ("said in 2019 that ...", "had called
 //!   it ...") counts for less than the speaker's current words (the corpus convention:
 //!   the current words decide), but still decides when it is all there is.
+//! - A plain declaration ("I'm backing the ban", "we will fight this merger") decides its
+//!   statement whatever the model read: the small classifier misses some of these, and the
+//!   pattern (the speaker as subject, the target as object, negation flips) rarely errs.
 //! - A hedged or conditional statement keeps its polarity ("we will back it only if ..."
 //!   is favor, by the corpus conventions) but pulls the score toward zero, and makes the
 //!   position qualified (strength 1) when most of the weight on the speaker's side is
@@ -38,6 +41,9 @@ pub struct StatementEvidence {
     pub hedged: bool,
     /// Its attribution dates it before the article's present (see [`background_frame`]).
     pub background: bool,
+    /// The speaker declares a side in so many words ("I'm backing the ban", "we oppose the
+    /// merger"; see [`explicit_position`]): that side, whatever the model read.
+    pub explicit: Option<StanceLabel>,
 }
 
 /// Weight of a direct quote relative to reported speech.
@@ -53,6 +59,8 @@ const CONFIDENT_POLAR: f32 = 0.6;
 const HEDGE_SHRINK: f32 = 0.4;
 /// Weight of an earlier position reported as background, relative to current words.
 const BACKGROUND_WEIGHT: f32 = 0.25;
+/// Probability given to the declared side of an explicit statement.
+const EXPLICIT_PROB: f32 = 0.85;
 
 /// One stance for a speaker from their statements. No statements → neutral with zero
 /// confidence.
@@ -72,7 +80,7 @@ pub fn aggregate(statements: &[StatementEvidence]) -> Stance {
     }
     // Only a confident polar statement makes the speaker's neutral statements asides.
     let any_polar = statements.iter().any(|s| {
-        let p = normalised(s.probs);
+        let p = evidence_probs(s);
         p.argmax() != StanceLabel::Neutral && p.favor.max(p.against) >= CONFIDENT_POLAR
     });
     let mut total = 0.0f32;
@@ -81,7 +89,7 @@ pub fn aggregate(statements: &[StatementEvidence]) -> Stance {
     // Per statement: weight, own most probable label and hedge, for the strength.
     let mut weighed = Vec::with_capacity(statements.len());
     for s in statements {
-        let p = normalised(s.probs);
+        let p = evidence_probs(s);
         let mut w = 1.0;
         if s.direct {
             w *= DIRECT_WEIGHT;
@@ -144,6 +152,27 @@ fn strength(label: StanceLabel, weighed: &[(f32, StanceLabel, bool)]) -> u8 {
         1
     } else {
         2
+    }
+}
+
+/// What a statement counts as: the model's probabilities, or, for an explicit declaration,
+/// the declared side.
+fn evidence_probs(s: &StatementEvidence) -> Probabilities {
+    let rest = (1.0 - EXPLICIT_PROB) / 2.0;
+    let p = |l: StanceLabel| {
+        if Some(l) == s.explicit {
+            EXPLICIT_PROB
+        } else {
+            rest
+        }
+    };
+    match s.explicit {
+        Some(_) => Probabilities {
+            favor: p(StanceLabel::Favor),
+            against: p(StanceLabel::Against),
+            neutral: p(StanceLabel::Neutral),
+        },
+        None => normalised(s.probs),
     }
 }
 
@@ -320,6 +349,196 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The side a statement declares toward the target in so many words, if any: a verb of
+/// support or opposition (or "against", "in favour of") whose object is the target, with the
+/// speaker as its subject ("I'm backing the ban", "we will fight this closure", "it would
+/// back the expansion only if ...", "I cannot support the withdrawal" → against). The
+/// subject must be "I" or "we" in the speaker's own words (`direct`), or also "he", "she",
+/// "it", "they" in reported speech, where they stand for the speaker. A negation between
+/// subject and verb flips the side; a question declares nothing (it may be rhetorical).
+/// Small classifiers misread such plain declarations often enough that this cue, which is
+/// rarely wrong, decides the statement.
+pub fn explicit_position(target: &str, text: &str, direct: bool) -> Option<StanceLabel> {
+    let trimmed = text
+        .trim_end()
+        .trim_end_matches(['"', '\'', '\u{201D}', '\u{2019}', ')']);
+    if trimmed.ends_with('?') {
+        return None;
+    }
+    let toks = words(&text.replace('\u{2019}', "'"));
+    let target_stems: Vec<String> = words(target)
+        .into_iter()
+        .filter(|w| !STOPWORDS.contains(&w.as_str()))
+        .map(|w| stem(&w))
+        .collect();
+    if target_stems.is_empty() {
+        return None;
+    }
+    let synonyms: Vec<String> = SYNONYMS
+        .iter()
+        .filter(|g| g.iter().any(|m| target_stems.contains(&stem(m))))
+        .flat_map(|g| g.iter().filter(|m| !m.contains(' ')).map(|m| stem(m)))
+        .collect();
+    let is_target = |w: &str| {
+        let st = stem(w);
+        target_stems.contains(&st) || synonyms.contains(&st)
+    };
+    const FAVOR: &[&str] = &[
+        "back",
+        "backs",
+        "backing",
+        "support",
+        "supports",
+        "supporting",
+        "endorse",
+        "endorses",
+        "endorsing",
+        "welcome",
+        "welcomes",
+        "welcoming",
+        "favour",
+        "favours",
+        "favor",
+        "favors",
+    ];
+    const AGAINST: &[&str] = &[
+        "oppose",
+        "opposes",
+        "opposing",
+        "reject",
+        "rejects",
+        "rejecting",
+        "condemn",
+        "condemns",
+        "condemning",
+        "fight",
+        "fighting",
+        "against",
+    ];
+    // What may stand between the subject and the verb.
+    const BETWEEN: &[&str] = &[
+        "am",
+        "are",
+        "is",
+        "was",
+        "were",
+        "be",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "fully",
+        "strongly",
+        "firmly",
+        "still",
+        "also",
+        "now",
+        "always",
+        "gladly",
+        "happily",
+        "wholeheartedly",
+        "absolutely",
+        "certainly",
+        "remain",
+        "remains",
+        "continue",
+        "continues",
+        "to",
+        "so",
+        "therefore",
+        "not",
+        "never",
+        "cannot",
+        "can't",
+        "won't",
+        "don't",
+        "doesn't",
+        "didn't",
+        "wouldn't",
+        "couldn't",
+        "isn't",
+        "aren't",
+        "no",
+        "longer",
+        "firmly",
+        "entirely",
+        "totally",
+        "completely",
+    ];
+    const NEGATIONS: &[&str] = &[
+        "not", "never", "cannot", "can't", "won't", "don't", "doesn't", "didn't", "wouldn't",
+        "couldn't", "isn't", "aren't", "no",
+    ];
+    // What may stand between the verb and the target word ("the whole closure plan").
+    const BREAKS: &[&str] = &[
+        "that", "if", "but", "and", "or", "because", "when", "while", "to", "of", "unless", "it",
+        "them", "him", "her", "those", "these",
+    ];
+    let subject = |w: &str| {
+        let base = w.split('\'').next().unwrap_or(w);
+        matches!(base, "i" | "we") || (!direct && matches!(base, "he" | "she" | "it" | "they"))
+    };
+    let mut declared: Option<StanceLabel> = None;
+    for (i, w) in toks.iter().enumerate() {
+        let w = w.as_str();
+        // "in favour of the ban": the phrase starts at "in".
+        let (label, verb_at, object_from) = if matches!(w, "favour" | "favor")
+            && i > 0
+            && toks[i - 1] == "in"
+            && toks.get(i + 1).is_some_and(|n| n == "of")
+        {
+            (StanceLabel::Favor, i - 1, i + 2)
+        } else if FAVOR.contains(&w) {
+            (StanceLabel::Favor, i, i + 1)
+        } else if AGAINST.contains(&w) {
+            (StanceLabel::Against, i, i + 1)
+        } else {
+            continue;
+        };
+        // The object: a target word within four words, nothing clause-like before it.
+        let object = (object_from..(object_from + 4).min(toks.len()))
+            .take_while(|&k| !BREAKS.contains(&toks[k].as_str()))
+            .any(|k| is_target(&toks[k]));
+        if !object {
+            continue;
+        }
+        // The subject: back over auxiliaries, adverbs and negations to a pronoun.
+        let mut k = verb_at;
+        let mut negated = false;
+        while k > 0 && verb_at - k < 5 && BETWEEN.contains(&toks[k - 1].as_str()) {
+            k -= 1;
+            negated ^= NEGATIONS.contains(&toks[k].as_str());
+        }
+        if k == 0 || !subject(&toks[k - 1]) {
+            continue;
+        }
+        // A contracted negation on the pronoun itself does not occur; "i'm" carries none.
+        let side = match (label, negated) {
+            (l, false) => l,
+            (StanceLabel::Favor, true) => StanceLabel::Against,
+            (StanceLabel::Against, true) => StanceLabel::Favor,
+            (StanceLabel::Neutral, _) => StanceLabel::Neutral,
+        };
+        match declared {
+            None => declared = Some(side),
+            Some(d) if d == side => {}
+            // Two sides declared in one statement: no plain declaration.
+            Some(_) => return None,
+        }
+    }
+    declared
+}
+
 /// Whether `text` names the target: a content word of the target (by stem) appears, or a
 /// synonym of one does ("truce" for "a ceasefire", "walkout" for "the strike").
 pub fn mentions_target(target: &str, text: &str) -> bool {
@@ -370,6 +589,7 @@ mod tests {
             mentions_target: false,
             hedged: false,
             background: false,
+            explicit: None,
         }
     }
 
@@ -518,9 +738,104 @@ mod tests {
     }
 
     #[test]
+    fn explicit_declarations_are_read_with_subject_negation_and_object() {
+        use StanceLabel::*;
+        let x = |target: &str, text: &str, direct: bool| explicit_position(target, text, direct);
+        assert_eq!(
+            x(
+                "the ban",
+                "So yes, I'm backing the ban, and I'll say so.",
+                true
+            ),
+            Some(Favor)
+        );
+        assert_eq!(
+            x(
+                "the merger",
+                "We will fight this merger in every court.",
+                true
+            ),
+            Some(Against)
+        );
+        assert_eq!(
+            x("the ban", "We are firmly against the ban.", true),
+            Some(Against)
+        );
+        assert_eq!(
+            x("the ban", "I am in favour of the ban.", true),
+            Some(Favor)
+        );
+        // A condition keeps the side (strength comes from the hedge cue).
+        assert_eq!(
+            x(
+                "the expansion",
+                "it would back the expansion only if the money is shared",
+                false
+            ),
+            Some(Favor)
+        );
+        // Negation between subject and verb flips it.
+        assert_eq!(
+            x(
+                "the withdrawal",
+                "I cannot support the withdrawal as drafted.",
+                true
+            ),
+            Some(Against)
+        );
+        assert_eq!(x("the ban", "I don't oppose the ban.", true), Some(Favor));
+        // A synonym of the target is the target; the other object is not.
+        assert_eq!(
+            x(
+                "a ceasefire",
+                "We support peace, but we reject this truce.",
+                true
+            ),
+            Some(Against)
+        );
+        // No declaration: a question, someone else as subject, a pronoun object, both sides.
+        assert_eq!(x("the plan", "Why would we back the plan?", true), None);
+        assert_eq!(x("the strike", "They support the strike.", true), None);
+        assert_eq!(
+            x("the strike", "they support the strike", false),
+            Some(Favor)
+        );
+        assert_eq!(x("the tariff", "The union backs the tariff.", true), None);
+        assert_eq!(
+            x("the tariff", "We will oppose it unless it changes.", true),
+            None
+        );
+        assert_eq!(
+            x(
+                "the deal",
+                "I support the deal and I oppose the deal.",
+                true
+            ),
+            None
+        );
+        assert_eq!(x("", "I support it.", true), None);
+    }
+
+    #[test]
+    fn an_explicit_declaration_decides_its_statement() {
+        let model_neutral = Probabilities {
+            favor: 0.2,
+            against: 0.1,
+            neutral: 0.7,
+        };
+        let mut e = ev(model_neutral);
+        assert_eq!(aggregate(&[e]).label, StanceLabel::Neutral);
+        e.explicit = Some(StanceLabel::Favor);
+        let s = aggregate(&[e]);
+        assert_eq!(s.label, StanceLabel::Favor);
+        assert!(s.score > 0.5, "{s:?}");
+    }
+
+    #[test]
     fn background_counts_less_but_decides_alone() {
         let earlier = StatementEvidence {
             background: true,
+            explicit: None,
             ..ev(p(0.85, 0.05, 0.1))
         };
         let now = ev(p(0.1, 0.6, 0.3));

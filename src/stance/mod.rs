@@ -29,7 +29,8 @@ pub mod soup;
 pub mod train;
 
 pub use aggregate::{
-    aggregate, background_frame, hedge_or_condition, mentions_target, StatementEvidence,
+    aggregate, background_frame, explicit_position, hedge_or_condition, mentions_target,
+    StatementEvidence,
 };
 pub use classifier::{SequenceClassifier, TrainedClassifier};
 pub use llm::LlmScorer;

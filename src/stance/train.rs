@@ -1182,6 +1182,7 @@ pub fn evaluate_dev(model: &dyn StanceModel, speakers: &[DevSpeaker]) -> Result<
                     mentions_target: mentions_target(&s.target, &ev.text),
                     hedged: hedge_or_condition(&ev.text),
                     background: false,
+                    explicit: None,
                 })
                 .collect()
         };
