@@ -759,6 +759,12 @@ fn classify_and_link(
         && (lx::is_title(lows[0]) || lx::is_person_role(lows[0]) || lx::is_group_noun(lows[0]))
     {
         NameClass::Other
+    } else if name_words.len() == 1
+        && !in_quote
+        && reg.org_by_token(name_lows[0], run.start).is_none()
+        && lone_first_name(ctx, run, sa, sb)
+    {
+        NameClass::Person
     } else if name_words.len() == 1 {
         NameClass::Single
     } else {
@@ -945,6 +951,39 @@ fn classify_and_link(
         _ => {}
     }
     m
+}
+
+/// Whether a one-word name is a person introduced by first name alone: "a shepherd named
+/// Oren", "His wife, Lorna, ...", "Hanna, whose son was captured, ...".
+fn lone_first_name(ctx: &Ctx, run: Run, sa: usize, sb: usize) -> bool {
+    let toks = &ctx.toks;
+    if run.the || run.end - run.start != 1 {
+        return false;
+    }
+    let named = run.start > sa
+        && matches!(toks[run.start - 1].lower.as_str(), "named" | "called")
+        && run.start > sa + 1
+        && toks[run.start - 2].is_word()
+        && lx::is_person_role(&toks[run.start - 2].lower);
+    // A person noun in apposition before: "His wife, Lorna," / "a fuel seller, Maret,".
+    let role_before = run.start > sa + 1
+        && toks[run.start - 1].is_punct(",")
+        && toks[run.start - 2].is_word()
+        && !toks[run.start - 2].is_cap()
+        && lx::is_person_role(&toks[run.start - 2].lower)
+        && np_left(ctx, run.start - 1, sa).is_some_and(|s0| {
+            matches!(
+                toks[s0].lower.as_str(),
+                "his" | "her" | "their" | "a" | "an" | "the" | "my" | "our"
+            )
+        })
+        && run.end < sb
+        && toks[run.end].is_punct(",");
+    // A relative clause about a person: "Hanna, whose son ..., had been waiting".
+    let who_after = run.end + 1 < sb
+        && toks[run.end].is_punct(",")
+        && matches!(toks[run.end + 1].lower.as_str(), "who" | "whose");
+    named || role_before || who_after
 }
 
 /// Where a lowercase role prefix before a personal name starts ("opposition lawmaker

@@ -568,6 +568,16 @@ const ROWS: &[Row] = &[
         want: &[("Ilka Brandt", Person, "We will take it now", Direct)],
         not: &["the union leader"],
     },
+    // People introduced by first name alone: "named X", "His sister, X,", "X, whose ...".
+    Row {
+        text: "The pass reopened.\n\nBy the well, a herder named Tavi shook his head. \"It will not last,\" he said.\n\nHis sister, Mirel, disagreed. \"It has to,\" she said.\n\nDana, whose husband drives the bus, was waiting. \"Let them open it,\" she said.",
+        want: &[
+            ("Tavi", Person, "It will not last", Direct),
+            ("Mirel", Person, "It has to", Direct),
+            ("Dana", Person, "Let them open it", Direct),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
