@@ -475,8 +475,36 @@ fn finite_cue(
             }
         }
         if subject.is_none() && (p.kind == TokKind::QuoteMark || p.is_punct(",")) && j == i {
-            // "..., said X" / "\"...,\" said X".
-            if let Some(e) = np_right(ctx, i + 1, b) {
+            // "..., said X" / "\"...,\" said X"; not "..., said the council would ...",
+            // where the phrase is the subject of the reported clause.
+            let clause_subject = |e: usize| {
+                toks.get(e).is_some_and(|t| {
+                    e < b
+                        && t.is_word()
+                        && matches!(
+                            t.lower.as_str(),
+                            "would"
+                                | "will"
+                                | "was"
+                                | "were"
+                                | "is"
+                                | "are"
+                                | "had"
+                                | "has"
+                                | "have"
+                                | "could"
+                                | "should"
+                                | "may"
+                                | "might"
+                                | "must"
+                                | "did"
+                                | "does"
+                                | "do"
+                                | "can"
+                        )
+                })
+            };
+            if let Some(e) = np_right(ctx, i + 1, b).filter(|&e| !clause_subject(e)) {
                 if let Some(sr) = np_subject(ctx, reg, i + 1, e) {
                     let mut subs = vec![sr];
                     let mut role = apposition_after(ctx, e, b);
@@ -1276,13 +1304,19 @@ fn segment_subject(
             if !leftmost && (adverb || (lx::is_preposition(fw) && !f.is_cap())) {
                 return Seg::Relative;
             }
+            // "cabinet member for ...", "shadow minister": a role a word or two in.
+            let role_soon = (s + 1..(s + 3).min(e)).any(|k| {
+                toks[k].is_word() && !toks[k].is_cap() && lx::is_person_role(&toks[k].lower)
+            }) && (s..(s + 3).min(e))
+                .all(|k| toks[k].is_word() && !toks[k].is_cap());
             if !leftmost
                 && f.is_word()
                 && (matches!(fw, "a" | "an" | "the" | "its" | "his" | "her" | "their")
                     || (!f.is_cap()
                         && (lx::is_person_role(fw)
                             || lx::is_role_qualifier(fw)
-                            || lx::is_title(fw))))
+                            || lx::is_title(fw)
+                            || role_soon)))
             {
                 return Seg::Appos;
             }

@@ -1048,6 +1048,55 @@ fn attach_roles(
             reg.entity_mut(id).add_role(role);
         }
     }
+    // A role as predicate: "Ruth Calloway has been headteacher at the school for years",
+    // "Ada Roe is now the harbourmaster".
+    {
+        let mut k = m.end;
+        let mut copula = false;
+        while k < sb
+            && k < m.end + 4
+            && matches!(
+                toks[k].lower.as_str(),
+                "has"
+                    | "had"
+                    | "have"
+                    | "been"
+                    | "is"
+                    | "was"
+                    | "became"
+                    | "becomes"
+                    | "now"
+                    | "also"
+                    | "still"
+                    | "serves"
+                    | "served"
+                    | "as"
+            )
+        {
+            copula |= !matches!(toks[k].lower.as_str(), "now" | "also" | "still");
+            k += 1;
+        }
+        let r0 = k;
+        if k < sb && matches!(toks[k].lower.as_str(), "a" | "an" | "the") {
+            k += 1;
+        }
+        let mut role_end = None;
+        while k < sb && k < r0 + 4 && toks[k].is_word() && !toks[k].is_cap() {
+            if lx::is_person_role(&toks[k].lower) {
+                role_end = Some(k + 1);
+            } else if role_end.is_some() {
+                break;
+            }
+            k += 1;
+        }
+        // "was the minister's adviser": the role belongs to someone else.
+        let possessed = |re: usize| toks.get(re).is_some_and(|t| t.kind == TokKind::Poss);
+        if let Some(re) = role_end.filter(|&re| copula && !possessed(re)) {
+            if let Some(role) = role_from_tokens(ctx, r0, re) {
+                reg.entity_mut(id).add_role(role);
+            }
+        }
+    }
     // Apposition after: "X, the defence minister," / "X, president of the union,".
     if m.end < sb && toks[m.end].is_punct(",") {
         let s = m.end + 1;

@@ -578,6 +578,19 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // "..., said the council would ...": the phrase after "said" starts the reported
+    // clause; the speaker is the councillor with a compound role in apposition.
+    Row {
+        text: "Councillor Edda Prior, cabinet member for transport on Wexley District Council, said the council would fight the toll.",
+        want: &[("Edda Prior", Person, "the council would fight the toll", Reported)],
+        not: &["Wexley District Council"],
+    },
+    // A role given as a predicate is a role "the headteacher" can refer back to.
+    Row {
+        text: "The school will close in July.\n\nMaren Holt has been headteacher at the school since 2015. The headteacher says the decision is wrong.",
+        want: &[("Maren Holt", Person, "the decision is wrong", Reported)],
+        not: &["the headteacher"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
