@@ -744,7 +744,8 @@ fn classify_and_link(
         NameClass::Modifier
     } else if seat
         || org_head
-        || ((named_org || appos_org) && !has_title && !known_surname && !aged)
+        // "Passenger Watch, a consumer group": a role word that opens a body's name.
+        || ((named_org || appos_org) && (!has_title || !personal_title) && !known_surname && !aged)
     {
         NameClass::Org
     } else if place && !personal_title {

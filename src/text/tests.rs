@@ -591,6 +591,12 @@ const ROWS: &[Row] = &[
         want: &[("Maren Holt", Person, "the decision is wrong", Reported)],
         not: &["the headteacher"],
     },
+    // A body whose name opens with a role word ("Passenger"), told apart by its apposition.
+    Row {
+        text: "In a statement, Passenger Watch, a consumer group, said fares would rise.",
+        want: &[("Passenger Watch", Organization, "fares would rise", Reported)],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
