@@ -1831,6 +1831,24 @@ fn according_to(ctx: &Ctx, reg: &Registry, si: usize, i: usize) -> Found {
             after = k;
         }
     }
+    // "according to a statement from the regulator": the regulator speaks through it. (A
+    // report or study by a body is a document, and its author no speaker.)
+    let mut s = s;
+    if let Some(k) = (s + 1..e.saturating_sub(1)).find(|&k| {
+        matches!(toks[k].lower.as_str(), "from" | "by")
+            && matches!(
+                toks[k - 1].lower.as_str(),
+                "statement"
+                    | "communique"
+                    | "communiqué"
+                    | "release"
+                    | "letter"
+                    | "post"
+                    | "message"
+            )
+    }) {
+        s = k + 1;
+    }
     if subjects.is_empty() {
         subjects.push(np_subject(ctx, reg, s, e)?);
     }

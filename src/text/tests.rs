@@ -597,6 +597,12 @@ const ROWS: &[Row] = &[
         want: &[("Passenger Watch", Organization, "fares would rise", Reported)],
         not: &[],
     },
+    // "according to a statement from X": X speaks; a report by X is only a document.
+    Row {
+        text: "According to a statement from the port authority, the quay will reopen in May. According to a report by the Harbour Trust, the pier is unsafe.",
+        want: &[("the port authority", Organization, "the quay will reopen in May", Reported)],
+        not: &["the Harbour Trust"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
