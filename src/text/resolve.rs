@@ -342,13 +342,19 @@ impl Resolver<'_, '_> {
     /// A sentence that opens with an unnamed source and its anonymity clause ("A senior
     /// Dolmari official, who asked not to be named, was blunter.") introduces that source
     /// before it speaks, so the next sentence's "he said" and "the official" find it.
+    ///
+    /// The same for an office named without a name and described by a relative clause
+    /// ("The finance minister, who once dismissed the bloc, has become its champion."): the
+    /// holder is introduced, so "the minister told a rally" next refers to them.
     fn sentence_initial_anonymous(&mut self, si: usize, acts: &[super::attribution::Act]) {
         let ctx = self.ctx;
         let (a, b) = ctx.sent_toks[si];
-        if a >= b
-            || !matches!(ctx.toks[a].lower.as_str(), "a" | "an")
-            || acts.iter().any(|x| x.subject_tok >= a && x.subject_tok < b)
-            || !anonymity_clause(ctx, a, b)
+        if a >= b || acts.iter().any(|x| x.subject_tok >= a && x.subject_tok < b) {
+            return;
+        }
+        let definite = ctx.toks[a].lower == "the";
+        if !(definite
+            || matches!(ctx.toks[a].lower.as_str(), "a" | "an") && anonymity_clause(ctx, a, b))
         {
             return;
         }
@@ -362,7 +368,12 @@ impl Resolver<'_, '_> {
         let Some(SubjectRef::Desc(d)) = super::attribution::np_subject(ctx, self.reg, a, e) else {
             return;
         };
-        if d.kind == DescKind::Person && d.indefinite {
+        let relative = ctx.toks[e].is_punct(",")
+            && ctx
+                .toks
+                .get(e + 1)
+                .is_some_and(|t| matches!(t.lower.as_str(), "who" | "whose"));
+        if d.kind == DescKind::Person && (d.indefinite || (definite && relative)) {
             self.introduce(&d, si);
         }
     }

@@ -603,6 +603,16 @@ const ROWS: &[Row] = &[
         want: &[("the port authority", Organization, "the quay will reopen in May", Reported)],
         not: &["the Harbour Trust"],
     },
+    // An office introduced without a name by a relative clause; "the minister" and "the
+    // health minister" later are the same holder.
+    Row {
+        text: "The clinic plan is back.\n\nThe health minister, who once called it a fantasy, now leads the campaign for it. \"We will open ten clinics,\" the minister told parliament. Later the health minister said the money was found.",
+        want: &[
+            ("the health minister", Person, "We will open ten clinics", Direct),
+            ("the health minister", Person, "the money was found", Reported),
+        ],
+        not: &["the minister"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
