@@ -475,32 +475,51 @@ fn finite_cue(
             }
         }
         if subject.is_none() && (p.kind == TokKind::QuoteMark || p.is_punct(",")) && j == i {
-            // "..., said X" / "\"...,\" said X"; not "..., said the council would ...",
-            // where the phrase is the subject of the reported clause.
+            // "..., said X" / "\"...,\" said X". An inverted subject ends the clause or is
+            // followed by a comma, a time or a place ("said the minister on Monday", "as
+            // she left"); any other word after it makes it the reported clause's subject
+            // ("..., said the council would ...", "said the commission privately regards").
             let clause_subject = |e: usize| {
+                // "the commission privately regards": an adverb, then the verb.
+                let e = if e + 1 < b
+                    && toks[e].is_word()
+                    && toks[e].lower.len() > 4
+                    && toks[e].lower.ends_with("ly")
+                    && toks[e + 1].is_word()
+                    && !toks[e + 1].is_cap()
+                {
+                    e + 1
+                } else {
+                    e
+                };
                 toks.get(e).is_some_and(|t| {
                     e < b
                         && t.is_word()
-                        && matches!(
+                        && !lx::is_preposition(&t.lower)
+                        && !is_time_word_lower(&t.lower)
+                        && !matches!(
                             t.lower.as_str(),
-                            "would"
-                                | "will"
-                                | "was"
-                                | "were"
-                                | "is"
-                                | "are"
-                                | "had"
-                                | "has"
-                                | "have"
-                                | "could"
-                                | "should"
-                                | "may"
-                                | "might"
-                                | "must"
-                                | "did"
-                                | "does"
-                                | "do"
-                                | "can"
+                            "as" | "when"
+                                | "while"
+                                | "after"
+                                | "before"
+                                | "who"
+                                | "whose"
+                                | "which"
+                                | "and"
+                                | "last"
+                                | "this"
+                                | "late"
+                                | "earlier"
+                                | "later"
+                                | "yesterday"
+                                | "today"
+                                | "tonight"
+                                | "shortly"
+                                | "then"
+                                | "again"
+                                | "also"
+                                | "too"
                         )
                 })
             };

@@ -640,6 +640,9 @@ pub(crate) fn org_heads_compatible(desc: &str, have: &str) -> bool {
                             | "network"
                             | "campaign"
                             | "collective"
+                            | "army"
+                            | "brigade"
+                            | "brigades"
                     ))
         }
         "union" => matches!(have, "union" | "federation" | "confederation"),

@@ -800,12 +800,21 @@ impl Resolver<'_, '_> {
         if !generic || !places.is_empty() {
             return None;
         }
+        // "The Wendle League of Friends ... The charity asks": a charity is often named
+        // as a league, trust or society.
+        let charity_like = |h: &str| {
+            head == "charity"
+                && matches!(
+                    h,
+                    "league" | "trust" | "foundation" | "society" | "association" | "fund"
+                )
+        };
         let found: Vec<usize> = self
             .entities_near(tok, si)
             .into_iter()
             .filter(|&id| {
                 let e = self.reg.entity(id);
-                e.kind == SpeakerKind::Organization && e.head.is_none()
+                e.kind == SpeakerKind::Organization && e.head.as_deref().is_none_or(charity_like)
             })
             .collect();
         match found.as_slice() {

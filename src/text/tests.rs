@@ -613,6 +613,22 @@ const ROWS: &[Row] = &[
         ],
         not: &["the minister"],
     },
+    // "the group" for an armed movement named an army; "the charity" for a league of friends.
+    Row {
+        text: "The Serrin Liberation Army said in a post that it would free six prisoners. The group said the list was final.\n\nThe Orme League of Friends wrote that it backed the plan. The charity said it would pay for the scanner.",
+        want: &[
+            ("the Serrin Liberation Army", Organization, "the list was final", Reported),
+            ("the Orme League of Friends", Organization, "it would pay for the scanner", Reported),
+        ],
+        not: &["the group", "the charity"],
+    },
+    // "..., said the board privately regards ...": the board is the reported clause's
+    // subject, not an inverted speaker.
+    Row {
+        text: "Ilse Brand, who chairs the port, said the board privately regards the sale as settled.",
+        want: &[("Ilse Brand", Person, "the board privately regards the sale as settled", Reported)],
+        not: &["the board"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
