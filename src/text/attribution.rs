@@ -480,15 +480,17 @@ fn finite_cue(
             // she left"); any other word after it makes it the reported clause's subject
             // ("..., said the council would ...", "said the commission privately regards").
             let clause_subject = |e: usize| {
-                // "the commission privately regards": an adverb, then the verb.
-                let e = if e + 1 < b
-                    && toks[e].is_word()
-                    && toks[e].lower.len() > 4
-                    && toks[e].lower.ends_with("ly")
-                    && toks[e + 1].is_word()
-                    && !toks[e + 1].is_cap()
-                {
-                    e + 1
+                // "the commission privately regards": an adverb, then the verb; "said Ms
+                // Vadas firmly." ends there.
+                let adverb = |k: usize| {
+                    toks[k].is_word() && toks[k].lower.len() > 4 && toks[k].lower.ends_with("ly")
+                };
+                let e = if e < b && adverb(e) {
+                    if e + 1 < b && toks[e + 1].is_word() && !toks[e + 1].is_cap() {
+                        e + 1
+                    } else {
+                        return false;
+                    }
                 } else {
                     e
                 };

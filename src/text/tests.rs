@@ -629,6 +629,12 @@ const ROWS: &[Row] = &[
         want: &[("Ilse Brand", Person, "the board privately regards the sale as settled", Reported)],
         not: &["the board"],
     },
+    // An adverb after an inverted subject ends the attribution.
+    Row {
+        text: "\"We will not sign,\" said Petra Lusk firmly.",
+        want: &[("Petra Lusk", Person, "We will not sign", Direct)],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
