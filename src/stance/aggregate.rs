@@ -470,7 +470,6 @@ pub fn explicit_position(target: &str, text: &str, direct: bool) -> Option<Stanc
         "aren't",
         "no",
         "longer",
-        "firmly",
         "entirely",
         "totally",
         "completely",

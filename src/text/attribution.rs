@@ -730,20 +730,11 @@ fn object_of_preposition(ctx: &Ctx, a: usize, s: usize) -> bool {
     }
     let source_of_text = matches!(p, "from" | "by")
         && s >= a + 2
-        && matches!(
-            toks[s - 2].lower.as_str(),
-            "statement"
-                | "letter"
-                | "message"
-                | "post"
-                | "release"
-                | "note"
-                | "spokesman"
-                | "spokeswoman"
-                | "spokesperson"
-                | "issued"
-                | "released"
-        );
+        && (lx::is_voice_text(&toks[s - 2].lower)
+            || matches!(
+                toks[s - 2].lower.as_str(),
+                "spokesman" | "spokeswoman" | "spokesperson" | "issued" | "released"
+            ));
     !source_of_text
 }
 
@@ -1856,17 +1847,7 @@ fn according_to(ctx: &Ctx, reg: &Registry, si: usize, i: usize) -> Found {
     // report or study by a body is a document, and its author no speaker.)
     let mut s = s;
     if let Some(k) = (s + 1..e.saturating_sub(1)).find(|&k| {
-        matches!(toks[k].lower.as_str(), "from" | "by")
-            && matches!(
-                toks[k - 1].lower.as_str(),
-                "statement"
-                    | "communique"
-                    | "communiqué"
-                    | "release"
-                    | "letter"
-                    | "post"
-                    | "message"
-            )
+        matches!(toks[k].lower.as_str(), "from" | "by") && lx::is_voice_text(&toks[k - 1].lower)
     }) {
         s = k + 1;
     }

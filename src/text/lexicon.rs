@@ -434,6 +434,22 @@ pub(crate) fn is_time_word(w: &str) -> bool {
     T.contains(&w)
 }
 
+/// Texts through which a body or person speaks: "a statement from the palace", "according
+/// to a letter by the union" make the palace and the union the source.
+pub(crate) fn is_voice_text(w: &str) -> bool {
+    matches!(
+        w,
+        "statement"
+            | "communique"
+            | "communiqué"
+            | "release"
+            | "letter"
+            | "post"
+            | "message"
+            | "note"
+    )
+}
+
 /// Heads of noun phrases that are documents, data or things: "according to court
 /// records", "the proposal calls for ...": never a speaker.
 pub(crate) fn is_document_noun(w: &str) -> bool {

@@ -961,9 +961,8 @@ fn lone_first_name(ctx: &Ctx, run: Run, sa: usize, sb: usize) -> bool {
     if run.the || run.end - run.start != 1 {
         return false;
     }
-    let named = run.start > sa
+    let named = run.start > sa + 1
         && matches!(toks[run.start - 1].lower.as_str(), "named" | "called")
-        && run.start > sa + 1
         && toks[run.start - 2].is_word()
         && lx::is_person_role(&toks[run.start - 2].lower);
     // A person noun in apposition before: "His wife, Lorna," / "a fuel seller, Maret,".
