@@ -52,6 +52,8 @@ pub struct SummaryOptions {
     pub stance_line: bool,
     /// Most new tokens per generator call (abstractive).
     pub max_new_tokens: usize,
+    /// How the extractive mode scores sentences.
+    pub weights: extractive::Weights,
 }
 
 impl Default for SummaryOptions {
@@ -61,6 +63,7 @@ impl Default for SummaryOptions {
             max_sentences: 5,
             stance_line: true,
             max_new_tokens: 160,
+            weights: extractive::Weights::default(),
         }
     }
 }
