@@ -955,7 +955,8 @@ fn classify_and_link(
 }
 
 /// Whether a one-word name is a person introduced by first name alone: "a shepherd named
-/// Oren", "His wife, Lorna, ...", "Hanna, whose son was captured, ...".
+/// Oren", "His wife, Lorna, ...", "Hanna, whose son was captured, ...", "Priya, from
+/// Hollins Bay, said", "Joseph, a farmer from Eastmarch, disagreed".
 fn lone_first_name(ctx: &Ctx, run: Run, sa: usize, sb: usize) -> bool {
     let toks = &ctx.toks;
     if run.the || run.end - run.start != 1 {
@@ -979,11 +980,30 @@ fn lone_first_name(ctx: &Ctx, run: Run, sa: usize, sb: usize) -> bool {
         })
         && run.end < sb
         && toks[run.end].is_punct(",");
+    // After a preposition the word is a place or a thing ("asked Gareth, from Westholm,
+    // who works shifts"): what follows it describes someone else.
+    let after_preposition = run.start > sa
+        && toks[run.start - 1].is_word()
+        && lx::is_preposition(&toks[run.start - 1].lower);
+    let comma_after = run.end + 1 < sb && toks[run.end].is_punct(",");
     // A relative clause about a person: "Hanna, whose son ..., had been waiting".
-    let who_after = run.end + 1 < sb
-        && toks[run.end].is_punct(",")
+    let who_after = comma_after
+        && !after_preposition
         && matches!(toks[run.end + 1].lower.as_str(), "who" | "whose");
-    named || role_before || who_after
+    // A caller or passer-by with a home town: "Priya, from Hollins Bay, said".
+    let from_after = comma_after
+        && !after_preposition
+        && toks[run.end + 1].lower == "from"
+        && toks.get(run.end + 2).is_some_and(|t| t.is_cap());
+    // A person noun in apposition after: "Joseph, a farmer from Eastmarch, disagreed".
+    let role_after = comma_after
+        && !after_preposition
+        && matches!(toks[run.end + 1].lower.as_str(), "a" | "an")
+        && toks[run.end + 2..sb.min(run.end + 6)]
+            .iter()
+            .take_while(|t| t.is_word() && !lx::is_preposition(&t.lower))
+            .any(|t| !t.is_cap() && lx::is_person_role(&t.lower));
+    named || role_before || who_after || from_after || role_after
 }
 
 /// Where a lowercase role prefix before a personal name starts ("opposition lawmaker

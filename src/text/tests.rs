@@ -635,6 +635,17 @@ const ROWS: &[Row] = &[
         want: &[("Petra Lusk", Person, "We will not sign", Direct)],
         not: &[],
     },
+    // Callers and passers-by by first name with a home town or a job: "X, from Y," and
+    // "X, a nurse from Y,"; the town after "from" is not the "who" clause's person.
+    Row {
+        text: "Listeners rang in all morning. \"Who pays for the extra day?\" asked Dilys, from Porthmere, who runs a bakery.\n\nTomas, from Kelloway, said his son was tired by Wednesday. \"I am all for it,\" he said.\n\nMagda, a nurse from Linwood, disagreed. \"It is late, but it is a chance,\" she told the station.",
+        want: &[
+            ("Dilys", Person, "Who pays for the extra day?", Direct),
+            ("Tomas", Person, "I am all for it", Direct),
+            ("Magda", Person, "It is late, but it is a chance", Direct),
+        ],
+        not: &["Porthmere", "Kelloway", "Linwood"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
