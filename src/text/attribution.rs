@@ -474,7 +474,12 @@ fn finite_cue(
                 }
             }
         }
-        if subject.is_none() && (p.kind == TokKind::QuoteMark || p.is_punct(",")) && j == i {
+        // "told" never inverts: "..., told the council" has the council as its object.
+        if subject.is_none()
+            && (p.kind == TokKind::QuoteMark || p.is_punct(","))
+            && j == i
+            && !matches!(w, "told" | "tells")
+        {
             // "..., said X" / "\"...,\" said X". An inverted subject ends the clause or is
             // followed by a comma, a time or a place ("said the minister on Monday", "as
             // she left"); any other word after it makes it the reported clause's subject
@@ -482,9 +487,7 @@ fn finite_cue(
             let clause_subject = |e: usize| {
                 // "the commission privately regards": an adverb, then the verb; "said Ms
                 // Vadas firmly." ends there.
-                let adverb = |k: usize| {
-                    toks[k].is_word() && toks[k].lower.len() > 4 && toks[k].lower.ends_with("ly")
-                };
+                let adverb = |k: usize| toks[k].is_word() && lx::is_ly_adverb(&toks[k].lower);
                 let e = if e < b && adverb(e) {
                     if e + 1 < b && toks[e + 1].is_word() && !toks[e + 1].is_cap() {
                         e + 1
@@ -855,7 +858,7 @@ fn is_time_word_lower(w: &str) -> bool {
                 | "late"
                 | "early"
         )
-        || (w.ends_with("ly") && w.len() > 4)
+        || lx::is_ly_adverb(w)
 }
 
 /// Find the complement of a cue (lowercase form `w`), starting the search at token `k`.
@@ -1205,6 +1208,27 @@ fn coordinated_names(
     }
 }
 
+/// When `close` is the closing mark of a short quoted phrase embedded in narration (a word
+/// before the opening mark, at most eight words inside, no sentence punctuation before the
+/// closing mark), the index of its opening mark.
+fn embedded_quote_open(ctx: &Ctx, close: usize, a: usize) -> Option<usize> {
+    let toks = &ctx.toks;
+    let q = toks[close].quote?;
+    if toks[close].kind != TokKind::QuoteMark || close < a + 2 || toks[close - 1].quote != Some(q) {
+        return None;
+    }
+    if toks[close - 1].kind == TokKind::Punct {
+        return None;
+    }
+    let lo = close.saturating_sub(10).max(a);
+    let open = (lo..close - 1)
+        .rev()
+        .find(|&k| toks[k].kind == TokKind::QuoteMark && toks[k].quote == Some(q))?;
+    let before_open = open.checked_sub(1).filter(|&k| k >= a)?;
+    (toks[before_open].is_word() && (open + 1..close).all(|k| toks[k].kind != TokKind::QuoteMark))
+        .then_some(open)
+}
+
 /// The subject when the cue directly follows a comma: walk the comma-separated segments
 /// to the left, skipping appositions and relative clauses. Returns the subjects, the
 /// subject's token, the role apposition and the first token of the subject phrase.
@@ -1222,6 +1246,12 @@ fn segment_subject(
         let mut s = end;
         while s > a && end - s < 40 {
             let p = &toks[s - 1];
+            // A short quoted phrase inside the clause ("who called the deal \"a gift to
+            // smugglers\","): the segment goes on before it.
+            if let Some(open) = embedded_quote_open(ctx, s - 1, a) {
+                s = open;
+                continue;
+            }
             if p.is_punct(",")
                 || p.is_punct(";")
                 || p.is_punct(":")

@@ -529,10 +529,30 @@ pub(crate) fn is_verb_filler(w: &str) -> bool {
         });
         SET.contains(w)
     };
-    listed
-        || (w.len() > 4
-            && w.ends_with("ly")
-            && !matches!(w, "family" | "italy" | "ally" | "rally" | "july"))
+    listed || is_ly_adverb(w)
+}
+
+/// A word that looks like an "-ly" adverb ("firmly", "privately"), not one of the nouns
+/// that end the same way ("the assembly", "a family", "the supply").
+pub(crate) fn is_ly_adverb(w: &str) -> bool {
+    w.len() > 4
+        && w.ends_with("ly")
+        && !matches!(
+            w,
+            "family"
+                | "italy"
+                | "ally"
+                | "rally"
+                | "july"
+                | "assembly"
+                | "supply"
+                | "monopoly"
+                | "anomaly"
+                | "reply"
+                | "homily"
+                | "bully"
+                | "folly"
+        )
 }
 
 /// Negation and refusal words: a cue after one of these is not a speech act.

@@ -646,6 +646,12 @@ const ROWS: &[Row] = &[
         ],
         not: &["Porthmere", "Kelloway", "Linwood"],
     },
+    // "told" takes its listener as object: after a quoted phrase it does not invert.
+    Row {
+        text: "Ilka Dorn, who in May called the deal \"a gift to smugglers\", told the assembly on Friday that it had saved lives.",
+        want: &[("Ilka Dorn", Person, "it had saved lives", Reported)],
+        not: &["the assembly"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
