@@ -688,10 +688,20 @@ impl Resolver<'_, '_> {
                         .iter()
                         .all(|q| r.quals.contains(q) || r.text.to_lowercase().contains(q.as_str()))
             });
+            // "A member of the health committee, who asked not to be named" is "the
+            // councillor" later; a member of the public is not.
+            let council_member = |h: &str| {
+                matches!(role.head.as_str(), "councillor" | "councilor")
+                    && h == "member"
+                    && e.roles.iter().any(|r| {
+                        let t = r.text.to_lowercase();
+                        t.contains("council") || t.contains("committee")
+                    })
+            };
             let anon_match = e.kind == SpeakerKind::Anonymous
                 && e.head
                     .as_deref()
-                    .is_some_and(|h| lx::role_heads_compatible(&role.head, h));
+                    .is_some_and(|h| lx::role_heads_compatible(&role.head, h) || council_member(h));
             if role_match || anon_match {
                 cands.push(id);
             }

@@ -652,6 +652,21 @@ const ROWS: &[Row] = &[
         want: &[("Ilka Dorn", Person, "it had saved lives", Reported)],
         not: &["the assembly"],
     },
+    // "the councillor" for an unnamed member of a council committee; not for a member of
+    // the public.
+    Row {
+        text: "A member of the planning committee, who asked not to be named, said the vote was close. \"I cannot back it yet,\" the councillor said.",
+        want: &[("a member of the planning committee", Anonymous, "I cannot back it yet", Direct)],
+        not: &["the councillor"],
+    },
+    Row {
+        text: "A member of the public said the hall was full. \"It is a disgrace,\" the councillor said.",
+        want: &[
+            ("a member of the public", Anonymous, "the hall was full", Reported),
+            ("the councillor", Person, "It is a disgrace", Direct),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
