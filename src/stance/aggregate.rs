@@ -241,11 +241,14 @@ pub fn background_frame(context: &str, statement: &str, cue: &str) -> bool {
     // words: an addressee, "on Sunday"), what may stand before the cue.
     static RES: OnceLock<[Regex; 3]> = OnceLock::new();
     let [after, before, opening] = RES.get_or_init(|| {
-        const WHEN: &str = r"(in\s+(19|20)\d\d|in\s+(january|february|march|april|may|june|july|august|september|october|november|december)|last\s+(year|month|week|spring|summer|autumn|fall|winter)|(a|one|two|three|four|five|six|several|\d+)\s+(years?|months?|weeks?)\s+ago|earlier\s+this\s+(year|month))";
+        const WHEN: &str = r"(in\s+(19|20)\d\d|in\s+(january|february|march|april|may|june|july|august|september|october|november|december)|last\s+(year|month|week|spring|summer|autumn|fall|winter|january|february|march|april|may|june|july|august|september|october|november|december)|(a|one|two|three|four|five|six|several|\d+)\s+(years?|months?|weeks?)\s+ago|earlier\s+this\s+(year|month))";
         [
             Regex::new(&format!(r"^(\s+[\w'-]+){{0,4}}?\s+{WHEN}\b")),
             Regex::new(r"\b(once|previously|formerly|had|earlier)\s+$"),
-            Regex::new(&format!(r"^\W*{WHEN}\s*,")),
+            // "In 2019, she said" / "In an interview with Harbour FM last March, she called".
+            Regex::new(&format!(
+                r"^\W*({WHEN}|(in|during|at|speaking)\s[^,]{{0,60}}?\s{WHEN})\s*,"
+            )),
         ]
         .map(|r| r.expect("background regexes are valid"))
     });
@@ -350,7 +353,7 @@ fn words(text: &str) -> Vec<String> {
 }
 
 /// The side a statement declares toward the target in so many words, if any: a verb of
-/// support or opposition (or "against", "in favour of") whose object is the target, with the
+/// support or opposition (or "against", "in favour of", "vote for") whose object is the target, with the
 /// speaker as its subject ("I'm backing the ban", "we will fight this closure", "it would
 /// back the expansion only if ...", "I cannot support the withdrawal" → against). The
 /// subject must be "I" or "we" in the speaker's own words (`direct`), or also "he", "she",
@@ -497,6 +500,17 @@ pub fn explicit_position(target: &str, text: &str, direct: bool) -> Option<Stanc
             && toks.get(i + 1).is_some_and(|n| n == "of")
         {
             (StanceLabel::Favor, i - 1, i + 2)
+        } else if matches!(w, "for" | "against")
+            && i > 0
+            && matches!(toks[i - 1].as_str(), "vote" | "votes" | "voting" | "voted")
+        {
+            // "we will vote for the reform", "I cannot vote against the ban".
+            let label = if w == "for" {
+                StanceLabel::Favor
+            } else {
+                StanceLabel::Against
+            };
+            (label, i - 1, i + 1)
         } else if FAVOR.contains(&w) {
             (StanceLabel::Favor, i, i + 1)
         } else if AGAINST.contains(&w) {
@@ -706,6 +720,16 @@ mod tests {
             "the toll was fair",
             "said"
         ));
+        assert!(bg(
+            "In a radio interview last April, Ada Brenn called the toll \"daylight robbery\".",
+            "daylight robbery",
+            "called"
+        ));
+        assert!(bg(
+            "Ada Brenn told the paper last June that the toll was fair.",
+            "the toll was fair",
+            "told"
+        ));
         // Today's words; a past time inside the statement or on another verb.
         assert!(!bg(
             "Ada Brenn said the new toll would start in March.",
@@ -714,6 +738,11 @@ mod tests {
         ));
         assert!(!bg(
             "Ada Brenn said on Monday that the toll was fair.",
+            "the toll was fair",
+            "said"
+        ));
+        assert!(!bg(
+            "In an interview on Monday, Ada Brenn said the toll was fair.",
             "the toll was fair",
             "said"
         ));
@@ -813,6 +842,27 @@ mod tests {
             None
         );
         assert_eq!(x("", "I support it.", true), None);
+        // Voting for or against, negated or not.
+        assert_eq!(
+            x(
+                "the reform",
+                "We will vote for the reform on Thursday.",
+                true
+            ),
+            Some(Favor)
+        );
+        assert_eq!(
+            x("the ban", "she could not vote against the ban", false),
+            Some(Favor)
+        );
+        assert_eq!(
+            x("the ban", "I voted against the smoking ban.", true),
+            Some(Against)
+        );
+        assert_eq!(
+            x("the ban", "Voters will vote for a new council.", true),
+            None
+        );
     }
 
     #[test]
