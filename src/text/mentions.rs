@@ -409,6 +409,26 @@ fn is_cap_name_word(ctx: &Ctx, i: usize) -> bool {
 }
 
 /// Capitalised runs in tokens `a..b`.
+/// A clause-initial role word that opens a body's name, known by the description after
+/// it: "Passenger Watch, a consumer group, said" / "Tenant Voice, the housing charity,".
+fn opens_body_name(ctx: &Ctx, s: usize, b: usize) -> bool {
+    let toks = &ctx.toks;
+    if !lx::is_person_role(&toks[s].lower) || s + 1 >= b || !is_cap_name_word(ctx, s + 1) {
+        return false;
+    }
+    let mut e = s + 1;
+    while e < b && is_cap_name_word(ctx, e) {
+        e += 1;
+    }
+    e + 2 < b
+        && toks[e].is_punct(",")
+        && matches!(toks[e + 1].lower.as_str(), "a" | "an" | "the")
+        && toks[e + 2..(e + 5).min(b)]
+            .iter()
+            .take_while(|t| t.is_word() && !lx::is_person_role(&t.lower))
+            .any(|t| !t.is_cap() && lx::is_org_noun(&t.lower))
+}
+
 fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
     let toks = &ctx.toks;
     let mut out = Vec::new();
@@ -447,6 +467,7 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
             && ctx.at_clause_start(s)
             && toks[s].is_cap()
             && ctx.is_common_capital(s)
+            && !opens_body_name(ctx, s, b)
             && !(lx::is_title(&toks[s].lower)
                 && s + 1 < b
                 && (toks[s + 1].is_cap()
@@ -772,7 +793,12 @@ fn classify_and_link(
         NameClass::Other
     };
 
-    let name_start = name_words.first().copied().unwrap_or(run.start);
+    // A body's name keeps a role word that opens it ("Passenger Watch", not "Watch").
+    let name_start = if class == NameClass::Org && !personal_title {
+        run.start
+    } else {
+        name_words.first().copied().unwrap_or(run.start)
+    };
     let outer_start = {
         let mut o = if run.the { run.start - 1 } else { run.start };
         if class == NameClass::Person {

@@ -667,6 +667,12 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // A role word that opens a body's name stays in the name.
+    Row {
+        text: "Tenant Voice, a housing charity, said the rents were unfair.",
+        want: &[("Tenant Voice", Organization, "the rents were unfair", Reported)],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
