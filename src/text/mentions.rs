@@ -429,6 +429,22 @@ fn opens_body_name(ctx: &Ctx, s: usize, b: usize) -> bool {
             .any(|t| !t.is_cap() && lx::is_org_noun(&t.lower))
 }
 
+/// A clause-initial particle that opens a surname: "De la Fuente said", "Van der Velde
+/// argued".
+fn particle_surname(ctx: &Ctx, s: usize, b: usize) -> bool {
+    let toks = &ctx.toks;
+    let particle = |k: usize| k < b && PARTICLES.contains(&toks[k].lower.as_str());
+    // "Al-Mourani said": the article joined by a hyphen.
+    let hyphened = toks[s].text.split_once('-').is_some_and(|(p, rest)| {
+        PARTICLES.contains(&p.to_lowercase().as_str())
+            && rest.chars().next().is_some_and(char::is_uppercase)
+    });
+    hyphened
+        || particle(s)
+        && ((s + 1 < b && is_cap_name_word(ctx, s + 1) && !particle(s + 1))
+            || (particle(s + 1) && !toks[s + 1].is_cap() && s + 2 < b && toks[s + 2].is_cap()))
+}
+
 fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
     let toks = &ctx.toks;
     let mut out = Vec::new();
@@ -468,6 +484,7 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
             && toks[s].is_cap()
             && ctx.is_common_capital(s)
             && !opens_body_name(ctx, s, b)
+            && !particle_surname(ctx, s, b)
             && !(lx::is_title(&toks[s].lower)
                 && s + 1 < b
                 && (toks[s + 1].is_cap()
@@ -517,9 +534,17 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
                     continue;
                 }
             }
-            if t.is_word() && j > s && next_cap && PARTICLES.contains(&t.lower.as_str()) {
-                j += 1;
-                continue;
+            // "Maria de la Fuente", "Jan van der Velde": particles, one or two, before a
+            // capitalised surname.
+            if t.is_word() && j > s && PARTICLES.contains(&t.lower.as_str()) {
+                let second = j + 2 < b
+                    && PARTICLES.contains(&toks[j + 1].lower.as_str())
+                    && !toks[j + 1].is_cap()
+                    && toks[j + 2].is_cap();
+                if next_cap || second {
+                    j += if second { 2 } else { 1 };
+                    continue;
+                }
             }
             if t.kind == TokKind::Poss && t.text == "'" && next_cap {
                 j += 1;
@@ -842,7 +867,18 @@ fn classify_and_link(
             let gender = lows[..title_end]
                 .iter()
                 .find_map(|w| lx::title_gender(w.trim_end_matches('.')));
-            let id = if nt.len() >= 2 {
+            // "De la Fuente" after "Maria de la Fuente": a surname that opens with a
+            // particle is the surname of the person whose name ends with it.
+            let particle_surname = (nt.len() >= 2 && PARTICLES.contains(&nt[0].as_str()))
+                .then(|| reg.person_by_surname(&nt[nt.len() - 1], name_start, gender))
+                .flatten()
+                .filter(|&id| {
+                    let t = &reg.entity(id).tokens;
+                    t.len() > nt.len() && t.ends_with(&nt)
+                });
+            let id = if particle_surname.is_some() {
+                particle_surname
+            } else if nt.len() >= 2 {
                 match reg.by_name(&nt.join(" ")) {
                     Some(id) => Some(id),
                     // "Mr. Vadas" first, "Elke Vadas" later: one person, now fully named.
@@ -1537,6 +1573,18 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                                     || lx::is_document_noun(&p.lower))
                         }
                 } else if t.is_cap() {
+                    true
+                } else if k > s
+                    && toks[k - 1].is_cap()
+                    && PARTICLES.contains(&w)
+                    && toks.get(k + 1).is_some_and(|n| {
+                        k + 1 < ceil
+                            && (n.is_cap()
+                                || (PARTICLES.contains(&n.lower.as_str())
+                                    && toks.get(k + 2).is_some_and(|m| k + 2 < ceil && m.is_cap())))
+                    })
+                {
+                    // "Jan van der Velde": particles inside a name.
                     true
                 } else {
                     !lx::is_function_word(w)

@@ -673,6 +673,18 @@ const ROWS: &[Row] = &[
         want: &[("Tenant Voice", Organization, "the rents were unfair", Reported)],
         not: &[],
     },
+    // Names with particles, a hyphened article, and a surname that opens with a particle.
+    Row {
+        text: "Interior minister Rosa de la Vega said the border would open. De la Vega said the talks went well.\n\n\"The ban is late,\" said Ambassador Piet van der Hoek of Sarnia. Van der Hoek said the vote was close.\n\n\"We will not wait,\" said Sheikh Omar al-Rashidi, the bloc's president. Al-Rashidi said the measures were fair.",
+        want: &[
+            ("Rosa de la Vega", Person, "the talks went well", Reported),
+            ("Piet van der Hoek", Person, "The ban is late", Direct),
+            ("Piet van der Hoek", Person, "the vote was close", Reported),
+            ("Omar al-Rashidi", Person, "We will not wait", Direct),
+            ("Omar al-Rashidi", Person, "the measures were fair", Reported),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",

@@ -38,8 +38,18 @@ impl Token {
         self.kind == TokKind::Word
     }
     /// A word that starts with a capital letter.
+    /// Capitalised, or a name with a lowercase Arabic article or patronymic joined by a
+    /// hyphen ("al-Mourani", "el-Sayed", "bin-Nasser").
     pub fn is_cap(&self) -> bool {
-        self.kind == TokKind::Word && self.text.chars().next().is_some_and(|c| c.is_uppercase())
+        self.kind == TokKind::Word
+            && (self.text.chars().next().is_some_and(|c| c.is_uppercase())
+                || ["al-", "el-", "ad-", "ar-", "as-", "an-", "bin-", "ibn-", "abu-"]
+                    .iter()
+                    .any(|p| {
+                        self.text.strip_prefix(p).is_some_and(|rest| {
+                            rest.chars().next().is_some_and(|c| c.is_uppercase())
+                        })
+                    }))
     }
     pub fn is_punct(&self, c: &str) -> bool {
         self.kind == TokKind::Punct && self.text == c
