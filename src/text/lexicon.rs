@@ -591,6 +591,17 @@ pub(crate) fn role_heads_compatible(desc: &str, have: &str) -> bool {
             "chairwoman" | "chairperson" | "chairman" | "chair" => "chairman",
             "advisor" => "adviser",
             "councilor" => "councillor",
+            // Abbreviated titles before a name ("Gen. Omar Tamimi" is "the general").
+            "gen" => "general",
+            "col" => "colonel",
+            "adm" => "admiral",
+            "capt" => "captain",
+            "maj" => "major",
+            "sgt" => "sergeant",
+            "lt" => "lieutenant",
+            "gov" => "governor",
+            "sen" => "senator",
+            "amb" => "ambassador",
             other => other,
         }
     }

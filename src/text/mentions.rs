@@ -131,6 +131,9 @@ pub(crate) struct Ctx {
     pub sent_spans: Vec<(usize, usize, usize)>,
     /// Words seen lowercase in the middle of a sentence somewhere in the text.
     pub lower_vocab: HashSet<String>,
+    /// Words seen capitalised, and never lowercase, in the middle of a sentence: names
+    /// ("Kelsing" is a town, not a verb form, at the start of a sentence too).
+    pub cap_vocab: HashSet<String>,
     pub quotes: Vec<Quote>,
 }
 
@@ -154,11 +157,25 @@ impl Ctx {
                 }
             }
         }
+        let mut cap_vocab = HashSet::new();
+        for &(a, b) in &sent_toks {
+            for i in a + 1..b {
+                let t = &toks[i];
+                if t.is_cap()
+                    && toks[i - 1].is_word()
+                    && !lower_vocab.contains(&t.lower)
+                    && !cap_vocab.contains(&t.lower)
+                {
+                    cap_vocab.insert(t.lower.clone());
+                }
+            }
+        }
         Ctx {
             toks,
             sent_toks,
             sent_spans,
             lower_vocab,
+            cap_vocab,
             quotes,
         }
     }
@@ -194,7 +211,7 @@ impl Ctx {
             || lx::is_crowd_noun(w)
             || lx::is_document_noun(w)
             || lx::speech_verb(w).is_some()
-            || (w.ends_with("ing") && w.len() > 5)
+            || (w.ends_with("ing") && w.len() > 5 && !self.cap_vocab.contains(w))
             || matches!(
                 w,
                 "asked"
@@ -441,8 +458,8 @@ fn particle_surname(ctx: &Ctx, s: usize, b: usize) -> bool {
     });
     hyphened
         || particle(s)
-        && ((s + 1 < b && is_cap_name_word(ctx, s + 1) && !particle(s + 1))
-            || (particle(s + 1) && !toks[s + 1].is_cap() && s + 2 < b && toks[s + 2].is_cap()))
+            && ((s + 1 < b && is_cap_name_word(ctx, s + 1) && !particle(s + 1))
+                || (particle(s + 1) && !toks[s + 1].is_cap() && s + 2 < b && toks[s + 2].is_cap()))
 }
 
 fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
@@ -1179,9 +1196,19 @@ fn attach_roles(
             }
         }
     }
-    // Apposition after: "X, the defence minister," / "X, president of the union,".
-    if m.end < sb && toks[m.end].is_punct(",") {
-        let s = m.end + 1;
+    // Apposition after: "X, the defence minister," / "X, president of the union,"; an age
+    // may come first ("Piotr Vance, 48, the deputy mayor for culture").
+    let comma = if m.end + 2 < sb
+        && toks[m.end].is_punct(",")
+        && toks[m.end + 1].kind == TokKind::Num
+        && toks[m.end + 2].is_punct(",")
+    {
+        m.end + 2
+    } else {
+        m.end
+    };
+    if comma < sb && toks[comma].is_punct(",") {
+        let s = comma + 1;
         let mut e = s;
         while e < sb
             && e - s < 16
@@ -1191,8 +1218,16 @@ fn attach_roles(
         {
             e += 1;
         }
-        // "X, who leads the General Workers' Union,": the verb names the role.
-        if s + 2 < e && toks[s].lower == "who" {
+        // "X, who leads the General Workers' Union," / "X, the developer who has chaired
+        // Dunmarrow since 2016,": the verb names the role.
+        let who = (s..e).find(|&k| toks[k].lower == "who");
+        let (who, has) = match who {
+            Some(w) if w + 1 < e && matches!(toks[w + 1].lower.as_str(), "has" | "have") => {
+                (Some(w + 1), true)
+            }
+            other => (other, false),
+        };
+        if let Some(s) = who.filter(|&w| w + 2 < e) {
             let head = match toks[s + 1].lower.as_str() {
                 "leads" | "led" => Some("leader"),
                 "heads" | "headed" | "runs" => Some("head"),
@@ -1208,7 +1243,8 @@ fn attach_roles(
             if let Some(head) = head
                 .filter(|_| object.is_cap() || matches!(object.lower.as_str(), "the" | "a" | "an"))
             {
-                let former = matches!(toks[s + 1].lower.as_str(), "led" | "headed" | "chaired");
+                let former =
+                    !has && matches!(toks[s + 1].lower.as_str(), "led" | "headed" | "chaired");
                 reg.entity_mut(id).add_role(Role {
                     head: head.to_string(),
                     quals: Vec::new(),

@@ -685,6 +685,18 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // A role after an age, a role from "who has chaired", an abbreviated military title,
+    // and a town in -ing opening a sentence.
+    Row {
+        text: "\"We need the money,\" says Hanna Loft, 52, the deputy mayor for sport. The deputy mayor says the vote is close.\n\n\"It pays,\" says Ivo Brandt, 61, a builder who has chaired Westfield since 2015. The chairman says the sums work.\n\nCapt. Mira Solt said the port was open. The captain said ships were waiting.\n\nThe plan needs Harling Town Council. Harling Town Council said it would decide in May.",
+        want: &[
+            ("Hanna Loft", Person, "the vote is close", Reported),
+            ("Ivo Brandt", Person, "the sums work", Reported),
+            ("Mira Solt", Person, "ships were waiting", Reported),
+            ("Harling Town Council", Organization, "it would decide in May", Reported),
+        ],
+        not: &["the deputy mayor", "the chairman", "the captain"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",

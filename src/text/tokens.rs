@@ -43,13 +43,15 @@ impl Token {
     pub fn is_cap(&self) -> bool {
         self.kind == TokKind::Word
             && (self.text.chars().next().is_some_and(|c| c.is_uppercase())
-                || ["al-", "el-", "ad-", "ar-", "as-", "an-", "bin-", "ibn-", "abu-"]
-                    .iter()
-                    .any(|p| {
-                        self.text.strip_prefix(p).is_some_and(|rest| {
-                            rest.chars().next().is_some_and(|c| c.is_uppercase())
-                        })
-                    }))
+                || [
+                    "al-", "el-", "ad-", "ar-", "as-", "an-", "bin-", "ibn-", "abu-",
+                ]
+                .iter()
+                .any(|p| {
+                    self.text
+                        .strip_prefix(p)
+                        .is_some_and(|rest| rest.chars().next().is_some_and(|c| c.is_uppercase()))
+                }))
     }
     pub fn is_punct(&self, c: &str) -> bool {
         self.kind == TokKind::Punct && self.text == c
