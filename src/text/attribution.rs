@@ -309,6 +309,49 @@ fn finite_cue(
     }) {
         return None;
     }
+    // "Member states of the League", "the Gulf states": countries, not a speech verb.
+    if matches!(w, "states" | "state")
+        && i > a
+        && (toks[i - 1].kind == TokKind::Num
+            || matches!(
+                toks[i - 1].lower.as_str(),
+                "member"
+                    | "partner"
+                    | "neighbouring"
+                    | "neighboring"
+                    | "nation"
+                    | "the"
+                    | "these"
+                    | "those"
+                    | "other"
+                    | "some"
+                    | "many"
+                    | "all"
+                    | "both"
+                    | "several"
+                    | "two"
+                    | "three"
+                    | "four"
+                    | "five"
+                    | "island"
+                    | "frontline"
+                    | "coastal"
+                    | "gulf"
+                    | "baltic"
+                    | "arab"
+                    | "small"
+                    | "smaller"
+                    | "larger"
+                    | "rich"
+                    | "poor"
+                    | "southern"
+                    | "northern"
+                    | "eastern"
+                    | "western"
+            ))
+    {
+        return None;
+    }
     // "the strip it has disputed with Tolvak": contesting land with someone is no speech.
     if w.starts_with("disput") && toks.get(i + 1).is_some_and(|n| n.lower == "with") {
         return None;
@@ -1351,6 +1394,17 @@ fn segment_subject(
                 toks[k].is_word() && !toks[k].is_cap() && lx::is_person_role(&toks[k].lower)
             }) && (s..(s + 3).min(e))
                 .all(|k| toks[k].is_word() && !toks[k].is_cap());
+            // "Its organiser, schoolteacher Mirela Kost, told": a role word before a name
+            // is the name's prefix; the name is the speaker.
+            if !leftmost
+                && f.is_word()
+                && !f.is_cap()
+                && lx::is_person_role(fw)
+                && toks[e - 1].is_cap()
+                && names_in(ctx, reg, s, e).is_some()
+            {
+                return Seg::Names;
+            }
             if !leftmost
                 && f.is_word()
                 && (matches!(fw, "a" | "an" | "the" | "its" | "his" | "her" | "their")

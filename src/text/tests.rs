@@ -697,6 +697,13 @@ const ROWS: &[Row] = &[
         ],
         not: &["the deputy mayor", "the chairman", "the captain"],
     },
+    // "Member states" are no speech verb; a role word before a name in apposition to a
+    // description makes the name the speaker.
+    Row {
+        text: "ORVIK - Member states of the Delta League spent a third day on Friday debating the trade embargo proposed against Korth, where the ruling council has used armoured cars against marchers. A petition has 900 names. Its organiser, nurse Alma Fenn, told the paper that the ban should end.",
+        want: &[("Alma Fenn", Person, "the ban should end", Reported)],
+        not: &["Member", "its organiser"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
