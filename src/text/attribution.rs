@@ -1043,7 +1043,11 @@ fn complement(ctx: &Ctx, mut k: usize, b: usize, class: CueClass, w: &str) -> Co
                     break;
                 }
                 // A clause subject after a time phrase: "said on Friday the plan ...".
-                if is_time_word_lower(&toks[m - 1].lower) && is_clause_subject_start(ctx, m, b) {
+                // Not "in early July": the month is more of the time phrase.
+                if is_time_word_lower(&toks[m - 1].lower)
+                    && !is_time_word_lower(&x.lower)
+                    && is_clause_subject_start(ctx, m, b)
+                {
                     return clause_to_end(ctx, m, b);
                 }
                 m += 1;

@@ -278,7 +278,8 @@ pub(crate) fn is_person_role(w: &str) -> bool {
          scholar demographer criminologist sociologist bioethicist ethicist hotelier \
          restaurateur publican retailer accountant lobbyist porter caretaker headteacher \
          headmaster headmistress postmaster postmistress stationmaster \
-         screener handler foreman forewoman",
+         screener handler foreman forewoman schoolteacher carpenter plumber labourer carer \
+         waiter waitress cashier hairdresser butcher grocer vendor seller trucker",
         )
     });
     R.contains(&w)

@@ -700,7 +700,7 @@ const ROWS: &[Row] = &[
     // "Member states" are no speech verb; a role word before a name in apposition to a
     // description makes the name the speaker.
     Row {
-        text: "ORVIK - Member states of the Delta League spent a third day on Friday debating the trade embargo proposed against Korth, where the ruling council has used armoured cars against marchers. A petition has 900 names. Its organiser, nurse Alma Fenn, told the paper that the ban should end.",
+        text: "ORVIK - Member states of the Delta League spent a third day on Friday debating the trade embargo proposed against Korth, where the ruling council has used armoured cars against marchers. A petition has 900 names. Its organiser, schoolteacher Alma Fenn, told the paper in early July that the ban should end.",
         want: &[("Alma Fenn", Person, "the ban should end", Reported)],
         not: &["Member", "its organiser"],
     },
