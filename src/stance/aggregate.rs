@@ -241,7 +241,7 @@ pub fn background_frame(context: &str, statement: &str, cue: &str) -> bool {
     // words: an addressee, "on Sunday"), what may stand before the cue.
     static RES: OnceLock<[Regex; 3]> = OnceLock::new();
     let [after, before, opening] = RES.get_or_init(|| {
-        const WHEN: &str = r"(in\s+(19|20)\d\d|in\s+(january|february|march|april|may|june|july|august|september|october|november|december)|last\s+(year|month|week|spring|summer|autumn|fall|winter|january|february|march|april|may|june|july|august|september|october|november|december)|(a|one|two|three|four|five|six|several|\d+)\s+(years?|months?|weeks?)\s+ago|earlier\s+this\s+(year|month))";
+        const WHEN: &str = r"(in\s+(19|20)\d\d|in\s+((early|mid|late)[\s-]+)?(january|february|march|april|may|june|july|august|september|october|november|december)|last\s+(year|month|week|spring|summer|autumn|fall|winter|january|february|march|april|may|june|july|august|september|october|november|december)|(a|one|two|three|four|five|six|several|\d+)\s+(years?|months?|weeks?)\s+ago|earlier\s+this\s+(year|month))";
         [
             Regex::new(&format!(r"^(\s+[\w'-]+){{0,4}}?\s+{WHEN}\b")),
             Regex::new(r"\b(once|previously|formerly|had|earlier)\s+$"),
@@ -724,6 +724,11 @@ mod tests {
             "In a radio interview last April, Ada Brenn called the toll \"daylight robbery\".",
             "daylight robbery",
             "called"
+        ));
+        assert!(bg(
+            "Ada Brenn told the paper in early May that the toll was fair.",
+            "the toll was fair",
+            "told"
         ));
         assert!(bg(
             "Ada Brenn told the paper last June that the toll was fair.",
