@@ -193,7 +193,8 @@ pub(crate) fn title_gender(w: &str) -> Option<super::mentions::Gender> {
         "mrs" | "ms" | "miss" | "dame" | "lady" | "queen" | "princess" | "empress" | "sister"
         | "spokeswoman" | "chairwoman" | "congresswoman" | "councilwoman" | "businesswoman"
         | "policewoman" | "wife" | "daughter" | "aunt" | "grandmother" | "woman" | "girl"
-        | "mother" | "herself" | "widow" | "actress" | "waitress" => Some(Female),
+        | "mother" | "herself" | "widow" | "actress" | "waitress" | "abbess" | "nun"
+        | "prioress" | "duchess" | "baroness" | "countess" => Some(Female),
         _ => None,
     }
 }
@@ -279,7 +280,8 @@ pub(crate) fn is_person_role(w: &str) -> bool {
          restaurateur publican retailer accountant lobbyist porter caretaker headteacher \
          headmaster headmistress postmaster postmistress stationmaster \
          screener handler foreman forewoman schoolteacher carpenter plumber labourer carer \
-         waiter waitress cashier hairdresser butcher grocer vendor seller trucker",
+         waiter waitress cashier hairdresser butcher grocer vendor seller trucker abbess \
+         abbot prioress",
         )
     });
     R.contains(&w)

@@ -704,6 +704,12 @@ const ROWS: &[Row] = &[
         want: &[("Alma Fenn", Person, "the ban should end", Reported)],
         not: &["Member", "its organiser"],
     },
+    // An abbess is a woman: "he says" is not hers.
+    Row {
+        text: "\"The road is open,\" says Aldo Brenn, a ferryman. The shrine's keeper, Abbess Ilse Varn, declined to comment, but the bells ring at noon. \"Ask me tomorrow,\" he says.",
+        want: &[("Aldo Brenn", Person, "Ask me tomorrow", Direct)],
+        not: &["Ilse Varn"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
