@@ -72,12 +72,31 @@ struct Score {
     all: (f64, f64, f64),
 }
 
+/// Per-corpus sums of (key facts with line, without, ROUGE-1 F1, articles).
+type Sums = Vec<(f64, f64, f64, usize)>;
+
+impl Score {
+    fn from_sums(sums: &Sums) -> Score {
+        let mean = |s: &(f64, f64, f64, usize)| {
+            let n = s.3.max(1) as f64;
+            (s.0 / n, s.1 / n, s.2 / n)
+        };
+        let total = sums.iter().fold((0.0, 0.0, 0.0, 0), |t, s| {
+            (t.0 + s.0, t.1 + s.1, t.2 + s.2, t.3 + s.3)
+        });
+        Score {
+            per_corpus: sums.iter().map(mean).collect(),
+            all: mean(&total),
+        }
+    }
+}
+
 fn evaluate(articles: &[Prepared], corpora: usize, w: &Weights) -> Score {
     let opts = SummaryOptions {
         weights: *w,
         ..SummaryOptions::default()
     };
-    let mut sums = vec![(0.0, 0.0, 0.0, 0usize); corpora];
+    let mut sums: Sums = vec![(0.0, 0.0, 0.0, 0usize); corpora];
     let mut scored = Vec::new();
     for a in articles {
         scored.clear();
@@ -105,24 +124,14 @@ fn evaluate(articles: &[Prepared], corpora: usize, w: &Weights) -> Score {
         s.2 += r1;
         s.3 += 1;
     }
-    let mean = |s: &(f64, f64, f64, usize)| {
-        let n = s.3.max(1) as f64;
-        (s.0 / n, s.1 / n, s.2 / n)
-    };
-    let total = sums.iter().fold((0.0, 0.0, 0.0, 0), |t, s| {
-        (t.0 + s.0, t.1 + s.1, t.2 + s.2, t.3 + s.3)
-    });
-    Score {
-        per_corpus: sums.iter().map(mean).collect(),
-        all: mean(&total),
-    }
+    Score::from_sums(&sums)
 }
 
 /// The ceiling for any weights: sentences added greedily by key-fact gain (fewest words
 /// first among equals) within the same budgets, plus the stance line.
 fn oracle(articles: &[Prepared], corpora: usize) -> Score {
     let opts = SummaryOptions::default();
-    let mut sums = vec![(0.0, 0.0, 0.0, 0usize); corpora];
+    let mut sums: Sums = vec![(0.0, 0.0, 0.0, 0usize); corpora];
     for a in articles {
         let facts = &a.gold.key_facts;
         let cover = |ids: &[usize], line: bool| {
@@ -180,17 +189,7 @@ fn oracle(articles: &[Prepared], corpora: usize) -> Score {
             .f1;
         s.3 += 1;
     }
-    let mean = |s: &(f64, f64, f64, usize)| {
-        let n = s.3.max(1) as f64;
-        (s.0 / n, s.1 / n, s.2 / n)
-    };
-    let total = sums.iter().fold((0.0, 0.0, 0.0, 0), |t, s| {
-        (t.0 + s.0, t.1 + s.1, t.2 + s.2, t.3 + s.3)
-    });
-    Score {
-        per_corpus: sums.iter().map(mean).collect(),
-        all: mean(&total),
-    }
+    Score::from_sums(&sums)
 }
 
 fn describe(w: &Weights) -> String {

@@ -1256,7 +1256,7 @@ fn coordinated_names(
 }
 
 /// When `close` is the closing mark of a short quoted phrase embedded in narration (a word
-/// before the opening mark, at most eight words inside, no sentence punctuation before the
+/// before the opening mark, at most nine tokens inside, no sentence punctuation before the
 /// closing mark), the index of its opening mark.
 fn embedded_quote_open(ctx: &Ctx, close: usize, a: usize) -> Option<usize> {
     let toks = &ctx.toks;

@@ -425,7 +425,6 @@ fn is_cap_name_word(ctx: &Ctx, i: usize) -> bool {
     t.is_cap() && !lx::is_function_word(&t.lower)
 }
 
-/// Capitalised runs in tokens `a..b`.
 /// A clause-initial role word that opens a body's name, known by the description after
 /// it: "Passenger Watch, a consumer group, said" / "Tenant Voice, the housing charity,".
 fn opens_body_name(ctx: &Ctx, s: usize, b: usize) -> bool {
@@ -462,6 +461,7 @@ fn particle_surname(ctx: &Ctx, s: usize, b: usize) -> bool {
                 || (particle(s + 1) && !toks[s + 1].is_cap() && s + 2 < b && toks[s + 2].is_cap()))
 }
 
+/// Capitalised runs in tokens `a..b`.
 fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
     let toks = &ctx.toks;
     let mut out = Vec::new();
@@ -1219,7 +1219,7 @@ fn attach_roles(
             e += 1;
         }
         // "X, who leads the General Workers' Union," / "X, the developer who has chaired
-        // Dunmarrow since 2016,": the verb names the role.
+        // Dunmarrow since 2016,": the verb after "who" (and "has") names the role.
         let who = (s..e).find(|&k| toks[k].lower == "who");
         let (who, has) = match who {
             Some(w) if w + 1 < e && matches!(toks[w + 1].lower.as_str(), "has" | "have") => {
@@ -1227,8 +1227,8 @@ fn attach_roles(
             }
             other => (other, false),
         };
-        if let Some(s) = who.filter(|&w| w + 2 < e) {
-            let head = match toks[s + 1].lower.as_str() {
+        if let Some(v) = who.filter(|&w| w + 2 < e) {
+            let head = match toks[v + 1].lower.as_str() {
                 "leads" | "led" => Some("leader"),
                 "heads" | "headed" | "runs" => Some("head"),
                 "chairs" | "chaired" => Some("chair"),
@@ -1239,18 +1239,18 @@ fn attach_roles(
                 "coaches" => Some("coach"),
                 _ => None,
             };
-            let object = &toks[s + 2];
+            let object = &toks[v + 2];
             if let Some(head) = head
                 .filter(|_| object.is_cap() || matches!(object.lower.as_str(), "the" | "a" | "an"))
             {
                 let former =
-                    !has && matches!(toks[s + 1].lower.as_str(), "led" | "headed" | "chaired");
+                    !has && matches!(toks[v + 1].lower.as_str(), "led" | "headed" | "chaired");
                 reg.entity_mut(id).add_role(Role {
                     head: head.to_string(),
                     quals: Vec::new(),
                     places: Vec::new(),
                     former,
-                    text: format!("{head} of {}", tokens_text(ctx, s + 2, e)),
+                    text: format!("{head} of {}", tokens_text(ctx, v + 2, e)),
                 });
             }
         }
