@@ -241,13 +241,17 @@ pub fn background_frame(context: &str, statement: &str, cue: &str) -> bool {
     // words: an addressee, "on Sunday"), what may stand before the cue.
     static RES: OnceLock<[Regex; 3]> = OnceLock::new();
     let [after, before, opening] = RES.get_or_init(|| {
-        const WHEN: &str = r"(in\s+(19|20)\d\d|in\s+((early|mid|late)[\s-]+)?(january|february|march|april|may|june|july|august|september|october|november|december)|last\s+(year|month|week|spring|summer|autumn|fall|winter|january|february|march|april|may|june|july|august|september|october|november|december)|(a|one|two|three|four|five|six|several|\d+)\s+(years?|months?|weeks?)\s+ago|earlier\s+this\s+(year|month))";
+        const MONTH: &str =
+            "january|february|march|april|may|june|july|august|september|october|november|december";
+        let when = format!(
+            r"(in\s+(19|20)\d\d|in\s+((early|mid|late)[\s-]+)?({MONTH})|last\s+(year|month|week|spring|summer|autumn|fall|winter|{MONTH})|(a|one|two|three|four|five|six|several|\d+)\s+(years?|months?|weeks?)\s+ago|earlier\s+this\s+(year|month))"
+        );
         [
-            Regex::new(&format!(r"^(\s+[\w'-]+){{0,4}}?\s+{WHEN}\b")),
+            Regex::new(&format!(r"^(\s+[\w'-]+){{0,4}}?\s+{when}\b")),
             Regex::new(r"\b(once|previously|formerly|had|earlier)\s+$"),
             // "In 2019, she said" / "In an interview with Harbour FM last March, she called".
             Regex::new(&format!(
-                r"^\W*({WHEN}|(in|during|at|speaking)\s[^,]{{0,60}}?\s{WHEN})\s*,"
+                r"^\W*({when}|(in|during|at|speaking)\s[^,]{{0,60}}?\s{when})\s*,"
             )),
         ]
         .map(|r| r.expect("background regexes are valid"))
@@ -353,8 +357,8 @@ fn words(text: &str) -> Vec<String> {
 }
 
 /// The side a statement declares toward the target in so many words, if any: a verb of
-/// support or opposition (or "against", "in favour of", "vote for") whose object is the target, with the
-/// speaker as its subject ("I'm backing the ban", "we will fight this closure", "it would
+/// support or opposition (or "against", "in favour of", "vote for") whose object is the
+/// target, with the speaker as its subject ("I'm backing the ban", "we will fight this closure", "it would
 /// back the expansion only if ...", "I cannot support the withdrawal" → against). The
 /// subject must be "I" or "we" in the speaker's own words (`direct`), or also "he", "she",
 /// "it", "they" in reported speech, where they stand for the speaker. A negation between

@@ -545,6 +545,8 @@ fn finite_cue(
                         && t.is_word()
                         && !lx::is_preposition(&t.lower)
                         && !is_time_word_lower(&t.lower)
+                        // (Time words, "again", "also", "too" and "-ly" adverbs are in
+                        // is_time_word_lower.)
                         && !matches!(
                             t.lower.as_str(),
                             "as" | "when"
@@ -555,19 +557,8 @@ fn finite_cue(
                                 | "whose"
                                 | "which"
                                 | "and"
-                                | "last"
-                                | "this"
-                                | "late"
-                                | "earlier"
-                                | "later"
-                                | "yesterday"
-                                | "today"
                                 | "tonight"
-                                | "shortly"
                                 | "then"
-                                | "again"
-                                | "also"
-                                | "too"
                         )
                 })
             };

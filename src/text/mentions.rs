@@ -145,31 +145,25 @@ impl Ctx {
         quotes: Vec<Quote>,
     ) -> Self {
         let mut lower_vocab = HashSet::new();
+        let mut mid_caps = HashSet::new();
         for &(a, b) in &sent_toks {
             for i in a + 1..b {
                 let t = &toks[i];
                 if t.is_word()
                     && t.text.chars().next().is_some_and(|c| c.is_lowercase())
                     && toks[i - 1].kind != TokKind::QuoteMark
-                    && !lower_vocab.contains(&t.lower)
                 {
                     lower_vocab.insert(t.lower.clone());
                 }
-            }
-        }
-        let mut cap_vocab = HashSet::new();
-        for &(a, b) in &sent_toks {
-            for i in a + 1..b {
-                let t = &toks[i];
-                if t.is_cap()
-                    && toks[i - 1].is_word()
-                    && !lower_vocab.contains(&t.lower)
-                    && !cap_vocab.contains(&t.lower)
-                {
-                    cap_vocab.insert(t.lower.clone());
+                if t.is_cap() && toks[i - 1].is_word() {
+                    mid_caps.insert(t.lower.clone());
                 }
             }
         }
+        let cap_vocab = mid_caps
+            .into_iter()
+            .filter(|w| !lower_vocab.contains(w))
+            .collect();
         Ctx {
             toks,
             sent_toks,
@@ -445,20 +439,50 @@ fn opens_body_name(ctx: &Ctx, s: usize, b: usize) -> bool {
             .any(|t| !t.is_cap() && lx::is_org_noun(&t.lower))
 }
 
+/// ", 81," right after a name at `end` (before `ceil`): an age in apposition.
+fn age_after(ctx: &Ctx, end: usize, ceil: usize) -> bool {
+    let toks = &ctx.toks;
+    end + 2 < ceil
+        && toks[end].is_punct(",")
+        && toks[end + 1].kind == TokKind::Num
+        && toks[end + 2].is_punct(",")
+}
+
+fn is_particle(w: &str) -> bool {
+    PARTICLES.contains(&w)
+}
+
+/// When a name particle at `k` starts "de la Fuente" or "van Velde" (the particle before a
+/// capitalised word, or a second lowercase particle before one, all before `ceil`), the
+/// index of the word after the particle.
+fn particle_run(ctx: &Ctx, k: usize, ceil: usize) -> Option<usize> {
+    let toks = &ctx.toks;
+    let particle = |i: usize| i < ceil && is_particle(&toks[i].lower);
+    if !particle(k) || k + 1 >= ceil {
+        return None;
+    }
+    if toks[k + 1].is_cap() {
+        return Some(k + 1);
+    }
+    (particle(k + 1) && k + 2 < ceil && toks[k + 2].is_cap()).then_some(k + 2)
+}
+
 /// A clause-initial particle that opens a surname: "De la Fuente said", "Van der Velde
-/// argued".
+/// argued", "Al-Mourani said".
 fn particle_surname(ctx: &Ctx, s: usize, b: usize) -> bool {
     let toks = &ctx.toks;
-    let particle = |k: usize| k < b && PARTICLES.contains(&toks[k].lower.as_str());
-    // "Al-Mourani said": the article joined by a hyphen.
+    // "Al-Mourani": the article joined by a hyphen.
     let hyphened = toks[s].text.split_once('-').is_some_and(|(p, rest)| {
-        PARTICLES.contains(&p.to_lowercase().as_str())
-            && rest.chars().next().is_some_and(char::is_uppercase)
+        is_particle(&p.to_lowercase()) && rest.chars().next().is_some_and(char::is_uppercase)
     });
     hyphened
-        || particle(s)
-            && ((s + 1 < b && is_cap_name_word(ctx, s + 1) && !particle(s + 1))
-                || (particle(s + 1) && !toks[s + 1].is_cap() && s + 2 < b && toks[s + 2].is_cap()))
+        || match particle_run(ctx, s, b) {
+            // "De la Fuente": two particles.
+            Some(n) if n == s + 2 => true,
+            // "De Vries", not "De La ..." or "De The ...".
+            Some(n) => is_cap_name_word(ctx, n) && !is_particle(&toks[n].lower),
+            None => false,
+        }
 }
 
 /// Capitalised runs in tokens `a..b`.
@@ -553,15 +577,9 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
             }
             // "Maria de la Fuente", "Jan van der Velde": particles, one or two, before a
             // capitalised surname.
-            if t.is_word() && j > s && PARTICLES.contains(&t.lower.as_str()) {
-                let second = j + 2 < b
-                    && PARTICLES.contains(&toks[j + 1].lower.as_str())
-                    && !toks[j + 1].is_cap()
-                    && toks[j + 2].is_cap();
-                if next_cap || second {
-                    j += if second { 2 } else { 1 };
-                    continue;
-                }
+            if let Some(next) = particle_run(ctx, j, b).filter(|_| t.is_word() && j > s) {
+                j = next;
+                continue;
             }
             if t.kind == TokKind::Poss && t.text == "'" && next_cap {
                 j += 1;
@@ -739,10 +757,7 @@ fn classify_and_link(
     // "The company, Dorn Steel," / "Dorn Steel, the steelmaker that ...": an apposition
     // headed by an organisation noun makes the name an organisation.
     // "Edna Marsh, 81,": an age in apposition makes a person.
-    let aged = run.end + 2 < sb
-        && toks[run.end].is_punct(",")
-        && toks[run.end + 1].kind == TokKind::Num
-        && toks[run.end + 2].is_punct(",");
+    let aged = age_after(ctx, run.end, sb);
     let appos_org = (run.start > sa + 1
         && toks[run.start - 1].is_punct(",")
         // "... shares a building with the old school, Edna Marsh": the object of a
@@ -1198,11 +1213,7 @@ fn attach_roles(
     }
     // Apposition after: "X, the defence minister," / "X, president of the union,"; an age
     // may come first ("Piotr Vance, 48, the deputy mayor for culture").
-    let comma = if m.end + 2 < sb
-        && toks[m.end].is_punct(",")
-        && toks[m.end + 1].kind == TokKind::Num
-        && toks[m.end + 2].is_punct(",")
-    {
+    let comma = if age_after(ctx, m.end, sb) {
         m.end + 2
     } else {
         m.end
@@ -1610,16 +1621,7 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                         }
                 } else if t.is_cap() {
                     true
-                } else if k > s
-                    && toks[k - 1].is_cap()
-                    && PARTICLES.contains(&w)
-                    && toks.get(k + 1).is_some_and(|n| {
-                        k + 1 < ceil
-                            && (n.is_cap()
-                                || (PARTICLES.contains(&n.lower.as_str())
-                                    && toks.get(k + 2).is_some_and(|m| k + 2 < ceil && m.is_cap())))
-                    })
-                {
+                } else if k > s && toks[k - 1].is_cap() && particle_run(ctx, k, ceil).is_some() {
                     // "Jan van der Velde": particles inside a name.
                     true
                 } else {

@@ -37,9 +37,8 @@ impl Token {
     pub fn is_word(&self) -> bool {
         self.kind == TokKind::Word
     }
-    /// A word that starts with a capital letter.
-    /// Capitalised, or a name with a lowercase Arabic article or patronymic joined by a
-    /// hyphen ("al-Mourani", "el-Sayed", "bin-Nasser").
+    /// A word that starts with a capital letter, or a name whose lowercase Arabic article
+    /// or patronymic is joined by a hyphen ("al-Mourani", "el-Sayed", "bin-Nasser").
     pub fn is_cap(&self) -> bool {
         self.kind == TokKind::Word
             && (self.text.chars().next().is_some_and(|c| c.is_uppercase())
