@@ -924,13 +924,17 @@ impl Resolver<'_, '_> {
     fn build(self, doc: &Doc) -> Vec<Speaker> {
         let ctx = self.ctx;
         let reg = self.reg;
+        // In order of first statement; entities that share one (a joint statement) in
+        // the order they were named. `statements` is a hash map: without the id as a
+        // tie-break the order, and so the report, would vary between runs.
         let mut ids: Vec<usize> = self.statements.keys().copied().collect();
-        ids.sort_by_key(|id| {
-            self.statements[id]
+        ids.sort_by_key(|&id| {
+            let first = self.statements[&id]
                 .iter()
                 .map(|s| s.start)
                 .min()
-                .unwrap_or(usize::MAX)
+                .unwrap_or(usize::MAX);
+            (first, id)
         });
         let mut desc_by: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
         for (id, sp) in &self.desc_mentions {
