@@ -1384,6 +1384,18 @@ fn segment_subject(
             if !leftmost && (adverb || (lx::is_preposition(fw) && !f.is_cap())) {
                 return Seg::Relative;
             }
+            // The rest of a relative clause after its own apposition ("X, whose husband
+            // Ernesto, a customs officer, was killed in 2022, said"): a finite verb with
+            // no subject of its own.
+            if !leftmost
+                && matches!(
+                    fw,
+                    "was" | "were" | "is" | "are" | "has" | "have" | "had" | "will" | "would"
+                )
+                && idx + 2 < n
+            {
+                return Seg::Relative;
+            }
             // "cabinet member for ...", "shadow minister": a role a word or two in.
             let role_soon = (s + 1..(s + 3).min(e)).any(|k| {
                 toks[k].is_word() && !toks[k].is_cap() && lx::is_person_role(&toks[k].lower)
@@ -1508,6 +1520,20 @@ fn segment_subject(
                                 if !matches!(sr, SubjectRef::Pronoun(_)) {
                                     return Some((vec![sr], st, None, st));
                                 }
+                            }
+                        }
+                    }
+                }
+                // An opening adjunct, then the subject with its own apposition ("In a
+                // statement, the Grindstone Crew, who follow the Millers, said"; "After the
+                // vote, the minister, a veteran of the talks, said"): the segment right
+                // after the adjunct, skipped above as an apposition, is the subject.
+                if idx + 1 == n && kinds[idx] == Seg::Adjunct && idx > 0 {
+                    let (ps, pe) = segs[idx - 1];
+                    if kinds[idx - 1] == Seg::Appos && np_left(ctx, pe, ps) == Some(ps) {
+                        if let Some(sr) = np_subject(ctx, reg, ps, pe) {
+                            if !matches!(sr, SubjectRef::Pronoun(_)) {
+                                return Some((vec![sr], ps, None, ps));
                             }
                         }
                     }
@@ -1820,6 +1846,39 @@ fn passive_asked(ctx: &Ctx, i: usize, a: usize) -> bool {
         })
 }
 
+/// "issued a statement saying", "posted a short message asking": when the participle at
+/// `i` follows a text a body or person put out, the index of the publishing verb, whose
+/// subject is the speaker.
+fn issued_text_verb(ctx: &Ctx, a: usize, i: usize) -> Option<usize> {
+    let toks = &ctx.toks;
+    if i < a + 3 || !lx::is_voice_text(&toks[i - 1].lower) {
+        return None;
+    }
+    // "a statement", "a short statement", "a joint statement".
+    let mut k = i - 2;
+    if !matches!(toks[k].lower.as_str(), "a" | "an") {
+        if k == a || !toks[k].is_word() || toks[k].is_cap() {
+            return None;
+        }
+        k -= 1;
+        if !matches!(toks[k].lower.as_str(), "a" | "an") {
+            return None;
+        }
+    }
+    if k == a {
+        return None;
+    }
+    let v = k - 1;
+    match toks[v].lower.as_str() {
+        "issued" | "released" | "posted" | "published" | "sent" | "shared" | "circulated" => {
+            Some(v)
+        }
+        // "put out a statement".
+        "out" if v > a && toks[v - 1].lower == "put" => Some(v - 1),
+        _ => None,
+    }
+}
+
 /// A participle cue at `i` (", adding that ...", "with X reaffirming that ...").
 fn participle_cue(
     ctx: &Ctx,
@@ -1870,6 +1929,17 @@ fn participle_cue(
         } else {
             let s = np_left(ctx, j, a)?;
             subjects = vec![np_subject(ctx, reg, s, j)?];
+            subject_tok = s;
+        }
+    } else if let Some(v) = issued_text_verb(ctx, a, i) {
+        // "X issued a statement saying ...": the subject of the publishing verb.
+        if v > a && toks[v - 1].is_punct(",") {
+            let (subs, tok, _, _) = segment_subject(ctx, reg, a, v - 1)?;
+            subjects = subs;
+            subject_tok = tok;
+        } else {
+            let s = np_left(ctx, v, a)?;
+            subjects = vec![np_subject(ctx, reg, s, v)?];
             subject_tok = s;
         }
     } else if p.is_word() {

@@ -595,13 +595,31 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
                 j += 1;
                 continue;
             }
-            if (has_org_head || the) && matches!(t.lower.as_str(), "of" | "for" | "on" | "&") {
+            // "Odell & Finch": an ampersand between capitalised words is inside a name.
+            if t.text == "&" && next_cap && j > s {
+                j += 1;
+                continue;
+            }
+            if (has_org_head || the) && matches!(t.lower.as_str(), "of" | "for" | "on") {
                 if next_cap {
                     j += 1;
                     continue;
                 }
                 if j + 2 < b && toks[j + 1].lower == "the" && toks[j + 2].is_cap() {
                     j += 2;
+                    continue;
+                }
+            }
+            // "the Economic Competition and Markets Office", "the Food and Drug Agency":
+            // "and" inside a body's name, when the words after it end the name with an
+            // organisation noun and the words before have none.
+            if the && !has_org_head && t.lower == "and" && next_cap {
+                let mut m = j + 1;
+                while m < b && m < j + 5 && toks[m].is_cap() {
+                    m += 1;
+                }
+                if lx::is_org_noun(&toks[m - 1].lower) && (m >= b || !toks[m].is_cap()) {
+                    j += 1;
                     continue;
                 }
             }
@@ -726,10 +744,12 @@ fn classify_and_link(
             title_end = wi + 1;
         }
     }
-    // A clause-initial role word before a long run: "Shipbuilder Matteo Brand".
+    // A clause-initial role word before a long run: "Shipbuilder Matteo Brand" (not a
+    // first name that only looks like one: "Hector Ruiz Paredes").
     if title_end == 0
         && lows.len() >= 3
         && ctx.at_clause_start(words[0])
+        && lx::first_name_gender(lows[0]).is_none()
         && (lx::is_person_role(lows[0])
             || ["er", "or", "ist", "ian", "ant", "ent"]
                 .iter()
@@ -746,7 +766,9 @@ fn classify_and_link(
         || lows[..title_end].iter().any(|w| lx::is_title(w));
 
     // An organisation head as the last word, or before "of"/"for" ("Bank of Lessa").
+    // "Odell & Finch": a firm's name.
     let org_head = lx::is_org_name_head(last)
+        || (run.start..run.end).any(|k| toks[k].text == "&")
         || (run.start..run.end).any(|k| {
             lx::is_org_noun(&toks[k].lower)
                 && toks
@@ -899,17 +921,18 @@ fn classify_and_link(
             let gender = lows[..title_end]
                 .iter()
                 .find_map(|w| lx::title_gender(w.trim_end_matches('.')));
-            // "De la Fuente" after "Maria de la Fuente": a surname that opens with a
-            // particle is the surname of the person whose name ends with it.
-            let particle_surname = (nt.len() >= 2 && PARTICLES.contains(&nt[0].as_str()))
+            // "De la Fuente" after "Maria de la Fuente", "Ferraro Lenzi" after "Paolo
+            // Ferraro Lenzi": a surname of two or more words (with a particle, or two
+            // family names) is the surname of the person whose name ends with it.
+            let long_surname = (nt.len() >= 2)
                 .then(|| reg.person_by_surname(&nt[nt.len() - 1], name_start, gender))
                 .flatten()
                 .filter(|&id| {
                     let t = &reg.entity(id).tokens;
                     t.len() > nt.len() && t.ends_with(&nt)
                 });
-            let id = if particle_surname.is_some() {
-                particle_surname
+            let id = if long_surname.is_some() {
+                long_surname
             } else if nt.len() >= 2 {
                 match reg.by_name(&nt.join(" ")) {
                     Some(id) => Some(id),
@@ -1536,10 +1559,16 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                 }
             }
             TokKind::Punct => {
-                t.text == "." && k - 1 > floor && toks[k - 2].is_cap() && {
-                    let p = &toks[k - 2];
-                    p.text.chars().count() == 1 || ABBREV_TITLES.contains(&p.lower.as_str())
-                }
+                // "Odell & Finch".
+                (t.text == "&"
+                    && k < e
+                    && k - 1 > floor
+                    && toks[k - 2].is_cap()
+                    && toks[k].is_cap())
+                    || t.text == "." && k - 1 > floor && toks[k - 2].is_cap() && {
+                        let p = &toks[k - 2];
+                        p.text.chars().count() == 1 || ABBREV_TITLES.contains(&p.lower.as_str())
+                    }
             }
             TokKind::QuoteMark => false,
         };

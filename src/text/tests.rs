@@ -710,6 +710,51 @@ const ROWS: &[Row] = &[
         want: &[("Aldo Brenn", Person, "Ask me tomorrow", Direct)],
         not: &["Ilse Varn"],
     },
+    // An opening phrase, then a subject with its own apposition.
+    Row {
+        text: "In a statement, the Tarrow Anglers, who fish the upper weir, said the permit fee was too high.\n\nAfter the hearing, the magistrate, a former harbour pilot, said the fee would stand.",
+        want: &[
+            ("the Tarrow Anglers", Organization, "the permit fee was too high", Reported),
+            ("the magistrate", Person, "the fee would stand", Reported),
+        ],
+        not: &[],
+    },
+    // "issued a statement saying", "posted a short message asking": the body that put
+    // the text out speaks.
+    Row {
+        text: "The Kessel Rovers issued a statement saying the new kit deal was a mistake.\n\nThe Dunmore Supporters' Club, the biggest fans' group, posted a short message asking: \"Who signed this?\" The club shop was shut.",
+        want: &[
+            ("the Kessel Rovers", Organization, "the new kit deal was a mistake", Reported),
+            ("the Dunmore Supporters' Club", Organization, "Who signed this?", Direct),
+        ],
+        not: &[],
+    },
+    // "and" and "&" inside a body's or a firm's name; an analyst "of" a firm speaks.
+    Row {
+        text: "The Water Quality and Rivers Agency said it would test the lake. Ola Tenn of Harker & Bligh wrote in a note to clients that the shares were cheap.",
+        want: &[
+            ("the Water Quality and Rivers Agency", Organization, "it would test the lake", Reported),
+            ("Ola Tenn", Person, "the shares were cheap", Reported),
+        ],
+        not: &[],
+    },
+    // Two family names: the later "Vidal Serra" is the "Hector Vidal Serra" named
+    // before (and "Hector" is a first name, not a role word ending in -or).
+    Row {
+        text: "Hector Vidal Serra, the harbour master, said the quay was safe. \"It will hold,\" Vidal Serra said.",
+        want: &[
+            ("Hector Vidal Serra", Person, "the quay was safe", Reported),
+            ("Hector Vidal Serra", Person, "It will hold", Direct),
+        ],
+        not: &[],
+    },
+    // A relative clause that goes on after its own apposition ("whose son X, a
+    // fisherman, was lost at sea, said").
+    Row {
+        text: "Carla Moen, whose son Piet Moen, a fisherman, was lost at sea in 2019, said she would vote against the plan.",
+        want: &[("Carla Moen", Person, "she would vote against the plan", Reported)],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
