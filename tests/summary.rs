@@ -206,7 +206,7 @@ fn extractive_appends_stance_line() {
     assert_eq!(last.origin, Origin::Template);
     assert_eq!(
         last.text,
-        "Edda Marsh favours the water deal; Pavel Ostrin backs it conditionally; Ana Lucic is neutral."
+        "Edda Marsh supports the water deal; Pavel Ostrin backs it conditionally; Ana Lucic is neutral."
     );
     assert!(s.text.ends_with(&last.text));
 }
@@ -408,7 +408,7 @@ fn stance_line_from_speakers() {
     let line = stance_line(&sp, "a ceasefire").unwrap();
     assert_eq!(
         line.text,
-        "Elke Vadas favours a ceasefire; Henri Roquet and Maija Holmquist oppose it; Damian Oosterhout is neutral."
+        "Elke Vadas supports a ceasefire; Henri Roquet and Maija Holmquist oppose it; Damian Oosterhout is neutral."
     );
     assert_eq!(line.origin, Origin::Template);
     assert_eq!(line.support.len(), 3);
@@ -427,7 +427,7 @@ fn stance_line_from_speakers() {
     );
     assert_eq!(
         stance_line(&weak_pair(), "the truce").unwrap().text,
-        "Nabil Kazemi favours the truce; Zofia Cerny opposes it."
+        "Nabil Kazemi supports the truce; Zofia Cerny opposes it."
     );
 
     let many: Vec<SpeakerReport> = (0..7)
@@ -448,7 +448,7 @@ fn stance_line_from_speakers() {
     let text = stance_line(&many, "the merger").unwrap().text;
     assert_eq!(
         text,
-        "Person 0, Person 1, Person 2, Person 3 and another speaker favour the merger; others are neutral."
+        "Person 0, Person 1, Person 2, Person 3 and another speaker support the merger; others are neutral."
     );
 
     // Unnamed speakers who share a named group's position join its clause.
@@ -462,7 +462,7 @@ fn stance_line_from_speakers() {
     ];
     assert_eq!(
         stance_line(&mixed, "a ceasefire").unwrap().text,
-        "Oren Vasko favours a ceasefire; Talia Brecht, Mira Holt, Ivo Bran and others \
+        "Oren Vasko supports a ceasefire; Talia Brecht, Mira Holt, Ivo Bran and others \
          are neutral."
     );
 

@@ -1,6 +1,6 @@
 //! The stance line: one sentence built from the speaker results by a fixed template,
 //! faithful by construction (names and roles come from the text stage, positions from
-//! the stance stage). Example: "Elke Vadas favours a ceasefire; Henri Roquet and Maija
+//! the stance stage). Example: "Elke Vadas supports a ceasefire; Henri Roquet and Maija
 //! Holmquist oppose it; Damian Oosterhout is neutral."
 //!
 //! Rules: speakers who take a side come first, strongest first; at most [`MAX_NAMES`]
@@ -21,7 +21,7 @@ pub const MAX_NAMES: usize = 4;
 /// A position as the line phrases it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Position {
-    Favours,
+    Supports,
     BacksConditionally,
     Opposes,
     IsWary,
@@ -31,7 +31,7 @@ enum Position {
 impl Position {
     fn of(s: &SpeakerReport) -> Position {
         match (s.stance.label, s.stance.strength == 1) {
-            (StanceLabel::Favor, false) => Position::Favours,
+            (StanceLabel::Favor, false) => Position::Supports,
             (StanceLabel::Favor, true) => Position::BacksConditionally,
             (StanceLabel::Against, false) => Position::Opposes,
             (StanceLabel::Against, true) => Position::IsWary,
@@ -42,8 +42,8 @@ impl Position {
     /// The predicate; `object` is the target on first use, "it" after.
     fn predicate(self, plural: bool, object: &str) -> String {
         match (self, plural) {
-            (Position::Favours, false) => format!("favours {object}"),
-            (Position::Favours, true) => format!("favour {object}"),
+            (Position::Supports, false) => format!("supports {object}"),
+            (Position::Supports, true) => format!("support {object}"),
             (Position::BacksConditionally, false) => format!("backs {object} conditionally"),
             (Position::BacksConditionally, true) => format!("back {object} conditionally"),
             (Position::Opposes, false) => format!("opposes {object}"),
