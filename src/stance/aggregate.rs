@@ -51,8 +51,13 @@ const DIRECT_WEIGHT: f32 = 1.5;
 /// Weight of a statement that names the target relative to one that does not.
 const MENTION_WEIGHT: f32 = 2.0;
 /// Factor on the weight of a neutral-leaning statement when the speaker also has a
-/// confident polar one.
-const NEUTRAL_ASIDE_WEIGHT: f32 = 0.5;
+/// confident polar one. One aside does not cancel a clear position; two or more can,
+/// because a factual voice with one statement misread as polar is the commoner case.
+/// Measured end to end (macro-F1) at 0.5 / 0.65 / 0.7 / 0.75 / 1.0: dev 0.885 / 0.898 /
+/// 0.898 / 0.884 / 0.884; the 72 probe articles 0.815 / 0.819 / 0.819 / 0.819 / 0.801; the
+/// blind batches fresh-u..x 0.720 / 0.743 / 0.743 / 0.754 / 0.744 and next-a..d 0.761 /
+/// 0.792 / 0.778 / 0.778 / 0.776. 0.7 is the middle of the plateau.
+const NEUTRAL_ASIDE_WEIGHT: f32 = 0.7;
 /// Probability above which a favor/against statement counts as a clear position.
 const CONFIDENT_POLAR: f32 = 0.6;
 /// How much a fully hedged speaker's score shrinks toward zero.
@@ -626,14 +631,23 @@ mod tests {
 
     #[test]
     fn a_neutral_aside_does_not_cancel_a_clear_position() {
-        // One clear against statement, two factual asides.
+        // One clear against statement, one factual aside.
+        let s = aggregate(&[ev(p(0.05, 0.9, 0.05)), ev(p(0.1, 0.1, 0.8))]);
+        assert_eq!(s.label, StanceLabel::Against);
+        assert!(s.score < -0.3);
+    }
+
+    #[test]
+    fn several_factual_statements_outweigh_one_polar_reading() {
+        // A speaker who gives figures in two statements and is read as against in one
+        // is more often a neutral voice the classifier misread than a partisan with two
+        // asides (see NEUTRAL_ASIDE_WEIGHT).
         let s = aggregate(&[
             ev(p(0.05, 0.9, 0.05)),
             ev(p(0.1, 0.1, 0.8)),
             ev(p(0.1, 0.1, 0.8)),
         ]);
-        assert_eq!(s.label, StanceLabel::Against);
-        assert!(s.score < -0.3);
+        assert_eq!(s.label, StanceLabel::Neutral);
     }
 
     #[test]
