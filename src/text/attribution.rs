@@ -130,6 +130,8 @@ pub(crate) fn sentence_acts(
             } else {
                 None
             }
+        } else if let Some(found) = verdict_cue(ctx, reg, si, i) {
+            Some(found)
         } else if let Some((class, participle)) = lx::speech_verb(&t.lower) {
             if passive_asked(ctx, i, a) {
                 // "Maren Tolle, asked about the tariff, spoke instead about ...": she was
@@ -1442,11 +1444,55 @@ fn segment_subject(
             Seg::Other
         })
         .collect();
+    // "The Harbour Federation, through its general secretary Marek Tullo, said": the
+    // named person speaks, for the body (which becomes part of the role).
+    for &(s, e) in segs.iter().take(n.saturating_sub(1)) {
+        if e < s + 4
+            || toks[s].lower != "through"
+            || !matches!(toks[s + 1].lower.as_str(), "its" | "their")
+        {
+            continue;
+        }
+        if let Some(k) = (s + 2..e).find(|&k| toks[k].is_cap()) {
+            if let Some(subs) = names_in(ctx, reg, k, e) {
+                return Some((subs, k, Some((s + 1, k)), k));
+            }
+        }
+    }
     for idx in 0..n {
         match kinds[idx] {
             Seg::Relative | Seg::Appos => continue,
             Seg::Names => {
                 let (s, e) = segs[idx];
+                // "Sources close to the group's commander, Ilse Varga, said": the name is
+                // the commander's, in apposition inside the anonymous description, which
+                // is the subject.
+                if idx + 2 == n {
+                    let (ls, le) = segs[idx + 1];
+                    let anonymous_tail = (ls + 1..le).any(|k| {
+                        matches!(
+                            (toks[k - 1].lower.as_str(), toks[k].lower.as_str()),
+                            ("close", "to") | ("familiar", "with") | ("briefed", "on")
+                        )
+                    });
+                    if anonymous_tail {
+                        if let Some(sr @ SubjectRef::Desc(_)) = np_subject(ctx, reg, ls, le) {
+                            return Some((vec![sr], ls, None, ls));
+                        }
+                    }
+                }
+                // "Julian Prest, counsel for the developer, Selwick Offshore Energy, said":
+                // a name right after a role that ends in "for/of/at the X" names the X; the
+                // name before the role is the speaker.
+                if idx + 2 < n
+                    && matches!(kinds[idx + 1], Seg::Appos | Seg::Other)
+                    && kinds[idx + 2] == Seg::Names
+                {
+                    let (rs, re) = segs[idx + 1];
+                    if (rs + 1..re).any(|k| matches!(toks[k].lower.as_str(), "for" | "of" | "at")) {
+                        continue;
+                    }
+                }
                 let subs = names_in(ctx, reg, s, e)?;
                 let role = if idx > 0 && matches!(kinds[idx - 1], Seg::Np | Seg::Appos) {
                     Some(segs[idx - 1])
@@ -1594,7 +1640,7 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     for k in s + 1..e {
         if matches!(
             toks[k].lower.as_str(),
-            "of" | "for" | "at" | "from" | "in" | "with" | "close" | "familiar"
+            "of" | "for" | "at" | "from" | "in" | "with" | "close" | "familiar" | "involved"
         ) && toks[k].is_word()
         {
             // "sets of plans": a quantity noun passes the head on.
@@ -1844,6 +1890,40 @@ fn passive_asked(ctx: &Ctx, i: usize, a: usize) -> bool {
                 "about" | "whether" | "if" | "why" | "what" | "how" | "when" | "for" | "on"
             )
         })
+}
+
+/// "The Shippers' Council's verdict: \"Too short.\"": a body's or person's verdict (view,
+/// response, reaction ...) given as a bare quote after a colon is that voice's statement.
+fn verdict_cue(ctx: &Ctx, reg: &Registry, si: usize, i: usize) -> Found {
+    let toks = &ctx.toks;
+    let (a, b) = ctx.sent_toks[si];
+    if i < a + 2 || i + 2 >= b {
+        return None;
+    }
+    if !matches!(
+        toks[i].lower.as_str(),
+        "verdict"
+            | "view"
+            | "response"
+            | "reaction"
+            | "answer"
+            | "reply"
+            | "message"
+            | "assessment"
+    ) || toks[i - 1].kind != TokKind::Poss
+        || !toks[i + 1].is_punct(":")
+        || toks[i + 2].kind != TokKind::QuoteMark
+    {
+        return None;
+    }
+    let s = np_left(ctx, i - 1, a)?;
+    let subject = np_subject(ctx, reg, s, i - 1)?;
+    if matches!(subject, SubjectRef::Pronoun(_)) {
+        return None;
+    }
+    let mut act = new_act(ctx, i, vec![subject], s);
+    act.open = true;
+    Some((act, None))
 }
 
 /// "issued a statement saying", "posted a short message asking": when the participle at

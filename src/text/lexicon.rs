@@ -232,7 +232,7 @@ pub(crate) fn first_name_gender(w: &str) -> Option<super::mentions::Gender> {
          marcus mateo miro anton andrei alexander aleksander aziz bram dario elias \
          emmanuel felix frank george gregor hugo igor jack jacob jens klaus kofi leon \
          lionel ludwig malik markus matthias mehmet nils olaf otto patrick philip \
-         radu rafael richard roman rolf samir simon theo tim victor walter wolfgang \
+         radu rafael ralf richard roman rolf samir simon theo tim victor walter wolfgang \
          yuri anselm tevita keld gunnar bjorn knut magnus hector trevor connor tudor \
          christian vincent florian adrian brian julian damian sebastian fabian oliver \
          roger jasper dexter werner rainer reiner laurent clement",
@@ -256,7 +256,8 @@ pub(crate) fn is_person_role(w: &str) -> bool {
          envoy ambassador diplomat negotiator mediator analyst economist expert professor \
          researcher scientist lawmaker legislator senator councillor councilor mayor governor \
          general colonel commander admiral captain bishop priest pope cardinal imam rabbi \
-         pastor king queen prince princess judge magistrate coroner lawyer attorney prosecutor father mother son \
+         pastor king queen prince princess judge magistrate coroner lawyer counsel attorney \
+         prosecutor father mother son \
          daughter brother sister husband wife resident farmer nurse teacher worker driver \
          student campaigner activist founder co-founder owner ceo chancellor premier coach \
          player guard manager head deputy aide adviser advisor source witness survivor doctor \

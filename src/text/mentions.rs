@@ -765,9 +765,18 @@ fn classify_and_link(
         .any(|w| lx::is_personal_title(w.trim_end_matches('.')))
         || lows[..title_end].iter().any(|w| lx::is_title(w));
 
+    // "Bright Tide Energy", "Brennick Health": a portfolio word after a name that holds no
+    // title ends a firm's or a trust's name, not a minister's title ("Energy Minister").
+    let firm_tail = lows.len() >= 2
+        && matches!(
+            last,
+            "energy" | "health" | "transport" | "industry" | "finance" | "trade" | "education"
+        )
+        && !lows[..lows.len() - 1].iter().any(|w| lx::is_title(w));
     // An organisation head as the last word, or before "of"/"for" ("Bank of Lessa").
     // "Odell & Finch": a firm's name.
     let org_head = lx::is_org_name_head(last)
+        || firm_tail
         || (run.start..run.end).any(|k| toks[k].text == "&")
         || (run.start..run.end).any(|k| {
             lx::is_org_noun(&toks[k].lower)
@@ -831,7 +840,7 @@ fn classify_and_link(
         );
     let time = lows.iter().all(|w| lx::is_time_word(w));
 
-    let ends_in_title = lx::is_title(last) && !lx::is_org_name_head(last);
+    let ends_in_title = lx::is_title(last) && !lx::is_org_name_head(last) && !firm_tail;
     // "According to Holm, the mission would need ..." after "Mira Holm": the surname of a
     // person named before outweighs a comma phrase that only looks like an apposition.
     let known_surname = name_lows.len() == 1
@@ -1485,7 +1494,10 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                     let anon_link = k > floor + 1
                         && matches!(
                             (toks[k - 2].lower.as_str(), toks[k - 1].lower.as_str()),
-                            ("familiar", "with") | ("close", "to") | ("briefed", "on")
+                            ("familiar", "with")
+                                | ("close", "to")
+                                | ("briefed", "on")
+                                | ("involved", "in")
                         );
                     if anon_link {
                         k -= 1;
@@ -1522,6 +1534,8 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                             || (before.is_word() && lx::is_group_noun(&before.lower))
                             // "Ola Brun from Dorn", "Ola Brun of the Greens": the name heads it.
                             || (before.is_cap() && matches!(w, "of" | "from" | "at"))
+                            // "a diplomat involved in the talks".
+                            || (w == "in" && before.lower == "involved")
                     }
                 } else if matches!(w, "with" | "to" | "on") {
                     // "a source familiar with", "a person close to", "officials briefed on".
@@ -1529,10 +1543,10 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                         && matches!(toks[k - 2].lower.as_str(), "familiar" | "close" | "briefed")
                 } else if t.is_cap() {
                     !lx::is_function_word(w) || ABBREV_TITLES.contains(&w)
-                } else if matches!(w, "familiar" | "close" | "briefed")
+                } else if matches!(w, "familiar" | "close" | "briefed" | "involved")
                     && toks
                         .get(k)
-                        .is_some_and(|n| matches!(n.lower.as_str(), "with" | "to" | "on"))
+                        .is_some_and(|n| matches!(n.lower.as_str(), "with" | "to" | "on" | "in"))
                 {
                     true
                 } else {

@@ -755,6 +755,42 @@ const ROWS: &[Row] = &[
         want: &[("Carla Moen", Person, "she would vote against the plan", Reported)],
         not: &[],
     },
+    // "X's verdict: \"...\"": a voice's verdict given as a bare quote.
+    Row {
+        text: "Reaction came fast.\n\nThe Kell Hauliers' Guild's verdict: \"Too little, too late.\"",
+        want: &[("the Kell Hauliers' Guild", Organization, "Too little, too late.", Direct)],
+        not: &[],
+    },
+    // "The body, through its chair X, said": the named person speaks.
+    Row {
+        text: "The Brask Tenants' Forum, through its chair Ilona Petz, said the rent cap was overdue.",
+        want: &[("Ilona Petz", Person, "the rent cap was overdue", Reported)],
+        not: &["Forum"],
+    },
+    // A firm whose name ends in a portfolio word ("Energy", "Health") is no title; "the
+    // company" later is that firm.
+    Row {
+        text: "The operator, Grey Fjord Energy, struck a softer tone. In a filing last week, the company said the turbines would be quieter.",
+        want: &[("Grey Fjord Energy", Organization, "the turbines would be quieter", Reported)],
+        not: &["the operator"],
+    },
+    // "involved in" as the tail of an anonymous source; a name in apposition inside
+    // "sources close to the commander" is the commander's, not the speaker's.
+    Row {
+        text: "An aid worker involved in the convoy said the road was open.\n\nPeople close to the colonel, Edvin Sarr, said he had wanted to sign.",
+        want: &[
+            ("an aid worker involved in the convoy", Anonymous, "the road was open", Reported),
+            ("people close to the colonel", Anonymous, "he had wanted to sign", Reported),
+        ],
+        not: &["Edvin Sarr"],
+    },
+    // A firm named in apposition to the object of a role ("counsel for the builder, X
+    // Homes,") is not the subject; the lawyer named first is.
+    Row {
+        text: "Mirja Kallas, counsel for the builder, Tor Vale Energy, said the complaint was a delaying tactic.",
+        want: &[("Mirja Kallas", Person, "the complaint was a delaying tactic", Reported)],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
