@@ -1926,6 +1926,23 @@ fn verdict_cue(ctx: &Ctx, reg: &Registry, si: usize, i: usize) -> Found {
     Some((act, None))
 }
 
+/// The subject of a verb at `v`: the noun phrase right before it, or across an
+/// apposition ("X, the minister, was quoted as saying").
+fn subject_before(
+    ctx: &Ctx,
+    reg: &Registry,
+    a: usize,
+    v: usize,
+) -> Option<(Vec<SubjectRef>, usize)> {
+    if v > a && ctx.toks[v - 1].is_punct(",") {
+        let (subs, tok, _, _) = segment_subject(ctx, reg, a, v - 1)?;
+        Some((subs, tok))
+    } else {
+        let s = np_left(ctx, v, a)?;
+        Some((vec![np_subject(ctx, reg, s, v)?], s))
+    }
+}
+
 /// "issued a statement saying", "posted a short message asking": when the participle at
 /// `i` follows a text a body or person put out, the index of the publishing verb, whose
 /// subject is the speaker.
@@ -2002,26 +2019,10 @@ fn participle_cue(
         {
             j -= 1;
         }
-        if j > a && toks[j - 1].is_punct(",") {
-            let (subs, tok, _, _) = segment_subject(ctx, reg, a, j - 1)?;
-            subjects = subs;
-            subject_tok = tok;
-        } else {
-            let s = np_left(ctx, j, a)?;
-            subjects = vec![np_subject(ctx, reg, s, j)?];
-            subject_tok = s;
-        }
+        (subjects, subject_tok) = subject_before(ctx, reg, a, j)?;
     } else if let Some(v) = issued_text_verb(ctx, a, i) {
         // "X issued a statement saying ...": the subject of the publishing verb.
-        if v > a && toks[v - 1].is_punct(",") {
-            let (subs, tok, _, _) = segment_subject(ctx, reg, a, v - 1)?;
-            subjects = subs;
-            subject_tok = tok;
-        } else {
-            let s = np_left(ctx, v, a)?;
-            subjects = vec![np_subject(ctx, reg, s, v)?];
-            subject_tok = s;
-        }
+        (subjects, subject_tok) = subject_before(ctx, reg, a, v)?;
     } else if p.is_word() {
         // "with X reaffirming that ...".
         let s = np_left(ctx, i, a)?;
