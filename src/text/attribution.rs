@@ -402,6 +402,14 @@ fn finite_cue(
     if (j..i).any(|k| lx::is_negation(&toks[k].lower)) {
         return None;
     }
+    // "Neither faction has said", "None of the parties said": a negated subject.
+    let subject_words = (a..j).rev().take_while(|&k| toks[k].is_word()).take(4);
+    if subject_words
+        .filter(|&k| ctx.at_clause_start(k))
+        .any(|k| matches!(toks[k].lower.as_str(), "neither" | "no" | "none"))
+    {
+        return None;
+    }
     // "Ola Brun (left) said" / "Ola Brun — who chairs the panel — said": skip the aside.
     if j > a + 1 {
         let p = &toks[j - 1];
@@ -448,9 +456,15 @@ fn finite_cue(
                         subj_start = s;
                     }
                 }
-            } else if let Some(s) =
-                np_left(ctx, j, a).filter(|&s| !object_of_preposition(ctx, a, s))
-            {
+            } else if let Some(s) = np_left(ctx, j, a).filter(|&s| {
+                !object_of_preposition(ctx, a, s)
+                    // "X, whose party once called it \"a folly,\" said ...": the party's
+                    // words are part of the description of X, who is the speaker.
+                    // (A person in that place speaks: "whose spokesman said".)
+                    && !(s > a
+                        && toks[s - 1].lower == "whose"
+                        && !lx::is_person_role(&toks[j - 1].lower))
+            }) {
                 if let Some(sr) = np_subject(ctx, reg, s, j) {
                     let mut subs = vec![sr];
                     let mut first = s;
@@ -458,6 +472,17 @@ fn finite_cue(
                     subject = Some((subs, s, None));
                     subj_start = first;
                 }
+            }
+        } else if p.kind == TokKind::QuoteMark
+            && j >= a + 2
+            && toks[j - 2].is_punct(",")
+            && embedded_quote_open(ctx, j - 1, a).is_some()
+        {
+            // "Derek Stallworth, whose party called it \"an expensive gamble,\" said": the
+            // comma that closes the relative clause sits inside a short quoted phrase.
+            if let Some((subs, tok, role, start)) = segment_subject(ctx, reg, a, j) {
+                subject = Some((subs, tok, role));
+                subj_start = start;
             }
         } else if p.is_punct(",") {
             // "Ola Brun, asked whether ..., replied": a passive aside, not her question.
@@ -673,6 +698,13 @@ fn finite_cue(
         }
     }
     let weak = lx::is_weak_cue(w);
+    // "Her mother has told the family she will not go back, Kovac added.": the sentence
+    // ends in its own attribution, whose speaker reports this one's words.
+    if let Complement::Clause(cs, _) = comp {
+        if ends_in_attribution(ctx, cs, b) {
+            return None;
+        }
+    }
     match comp {
         Complement::Clause(cs, ce) => {
             if weak && !(toks[cs - 1].lower == "that" || speech_object(ctx, cs, ce)) {
@@ -753,6 +785,39 @@ fn finite_cue(
         }
     }
     Some((act, None))
+}
+
+/// Whether tokens `s..e` end in a short attribution of their own after a comma, outside
+/// quotes: ", Kovac added", ", the minister said", ", she said", ", said Kovac".
+fn ends_in_attribution(ctx: &Ctx, s: usize, e: usize) -> bool {
+    let toks = &ctx.toks;
+    let mut end = e;
+    while end > s && !toks[end - 1].is_word() {
+        end -= 1;
+    }
+    let Some(comma) = (s..end).rev().take(6).find(|&k| toks[k].is_punct(",")) else {
+        return false;
+    };
+    let tail = comma + 1..end;
+    if comma < s + 4
+        || tail.len() < 2
+        || tail
+            .clone()
+            .any(|k| !toks[k].is_word() || toks[k].quote.is_some())
+    {
+        return false;
+    }
+    let cue =
+        |k: usize| lx::speech_verb(&toks[k].lower).is_some() && !lx::is_weak_cue(&toks[k].lower);
+    let first = tail.start;
+    let last = end - 1;
+    let named = |k: usize| {
+        toks[k].is_cap()
+            || lx::is_subject_pronoun(&toks[k].lower)
+            || lx::is_determiner(&toks[k].lower)
+            || toks[k].lower == "one"
+    };
+    (cue(last) && named(first)) || (cue(first) && named(first + 1))
 }
 
 /// Whether the phrase starting at `s` is the object of a preposition ("a report published
@@ -1257,7 +1322,9 @@ fn embedded_quote_open(ctx: &Ctx, close: usize, a: usize) -> Option<usize> {
     if toks[close].kind != TokKind::QuoteMark || close < a + 2 || toks[close - 1].quote != Some(q) {
         return None;
     }
-    if toks[close - 1].kind == TokKind::Punct {
+    // A comma inside the closing quote ("called it \"a gamble,\" said") ends the phrase
+    // as one outside it would; other punctuation ends a quoted sentence.
+    if toks[close - 1].kind == TokKind::Punct && !toks[close - 1].is_punct(",") {
         return None;
     }
     let lo = close.saturating_sub(10).max(a);
@@ -1469,12 +1536,8 @@ fn segment_subject(
                 // is the subject.
                 if idx + 2 == n {
                     let (ls, le) = segs[idx + 1];
-                    let anonymous_tail = (ls + 1..le).any(|k| {
-                        matches!(
-                            (toks[k - 1].lower.as_str(), toks[k].lower.as_str()),
-                            ("close", "to") | ("familiar", "with") | ("briefed", "on")
-                        )
-                    });
+                    let anonymous_tail = (ls + 1..le)
+                        .any(|k| lx::is_anonymous_tail(&toks[k - 1].lower, &toks[k].lower));
                     if anonymous_tail {
                         if let Some(sr @ SubjectRef::Desc(_)) = np_subject(ctx, reg, ls, le) {
                             return Some((vec![sr], ls, None, ls));
@@ -1675,10 +1738,8 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     }
     // "people familiar with the talks", "a source close to the minister": anonymous.
     if let Some(fi) = (s + 1..e).find(|&k| {
-        matches!(toks[k].lower.as_str(), "familiar" | "close" | "briefed")
-            && toks
-                .get(k + 1)
-                .is_some_and(|n| matches!(n.lower.as_str(), "with" | "to" | "on"))
+        toks.get(k + 1)
+            .is_some_and(|n| lx::is_anonymous_tail(&toks[k].lower, &n.lower))
     }) {
         let hw = toks[fi - 1].lower.as_str();
         if matches!(

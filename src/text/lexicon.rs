@@ -128,6 +128,16 @@ pub(crate) fn is_weak_cue(w: &str) -> bool {
     SET.contains(w)
 }
 
+/// The tail that makes a description an anonymous source: "a person familiar with the
+/// talks", "sources close to the board", "an official briefed on it", "a diplomat involved
+/// in the negotiations". `word` is the adjective or participle, `link` the word after it.
+pub(crate) fn is_anonymous_tail(word: &str, link: &str) -> bool {
+    matches!(
+        (word, link),
+        ("familiar", "with") | ("close", "to") | ("briefed", "on") | ("involved", "in")
+    )
+}
+
 /// Present-tense cue forms that are just as often nouns ("the claims", "calls for").
 pub(crate) fn is_noun_ambiguous_cue(w: &str) -> bool {
     {

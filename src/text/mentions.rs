@@ -1032,11 +1032,14 @@ fn classify_and_link(
                         tokens_text(ctx, first, run.end)
                     };
                     let mut e = Entity::new(SpeakerKind::Organization, name, first);
+                    // "the campaign group Tessel Watch": a name with no body noun of its
+                    // own takes the noun it was introduced with, so "the group" finds it.
                     e.head = lows
                         .iter()
                         .rev()
                         .find(|w| lx::is_org_noun(w))
-                        .map(|w| w.to_string());
+                        .map(|w| w.to_string())
+                        .or_else(|| named_org.then(|| toks[run.start - 1].lower.clone()));
                     e.tokens = nt;
                     e.places = words
                         .iter()
@@ -1492,13 +1495,7 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                     // Include and stop, unless the article sits inside "X for the Y".
                     k -= 1;
                     let anon_link = k > floor + 1
-                        && matches!(
-                            (toks[k - 2].lower.as_str(), toks[k - 1].lower.as_str()),
-                            ("familiar", "with")
-                                | ("close", "to")
-                                | ("briefed", "on")
-                                | ("involved", "in")
-                        );
+                        && lx::is_anonymous_tail(&toks[k - 2].lower, &toks[k - 1].lower);
                     if anon_link {
                         k -= 1;
                         n += 2;
@@ -1521,7 +1518,11 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                     }
                     break;
                 }
-                if matches!(w, "of" | "for" | "at" | "from" | "in") {
+                if k > floor + 1 && lx::is_anonymous_tail(&toks[k - 2].lower, w) {
+                    // "a source familiar with", "a person close to", "officials briefed
+                    // on", "a diplomat involved in".
+                    true
+                } else if matches!(w, "of" | "for" | "at" | "from" | "in") {
                     // Connector inside a description ("a spokesman for X").
                     k > floor + 1 && {
                         let before = &toks[k - 2];
@@ -1534,19 +1535,14 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                             || (before.is_word() && lx::is_group_noun(&before.lower))
                             // "Ola Brun from Dorn", "Ola Brun of the Greens": the name heads it.
                             || (before.is_cap() && matches!(w, "of" | "from" | "at"))
-                            // "a diplomat involved in the talks".
-                            || (w == "in" && before.lower == "involved")
                     }
                 } else if matches!(w, "with" | "to" | "on") {
-                    // "a source familiar with", "a person close to", "officials briefed on".
-                    k > floor + 1
-                        && matches!(toks[k - 2].lower.as_str(), "familiar" | "close" | "briefed")
+                    false
                 } else if t.is_cap() {
                     !lx::is_function_word(w) || ABBREV_TITLES.contains(&w)
-                } else if matches!(w, "familiar" | "close" | "briefed" | "involved")
-                    && toks
-                        .get(k)
-                        .is_some_and(|n| matches!(n.lower.as_str(), "with" | "to" | "on" | "in"))
+                } else if toks
+                    .get(k)
+                    .is_some_and(|n| lx::is_anonymous_tail(w, &n.lower))
                 {
                     true
                 } else {
@@ -1641,14 +1637,10 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                             ));
                     seen_det = true;
                     ok
-                } else if k > s
-                    && matches!(
-                        (toks[k - 1].lower.as_str(), w),
-                        ("familiar", "with") | ("close", "to") | ("briefed", "on")
-                    )
-                {
+                } else if k > s && lx::is_anonymous_tail(&toks[k - 1].lower, w) {
                     // The anonymous source's usual tail: "a person familiar with the
-                    // talks", "a source close to the board", "an official briefed on it".
+                    // talks", "a source close to the board", "an official briefed on it",
+                    // "a diplomat involved in the talks".
                     k + 1 < ceil && (toks[k + 1].is_cap() || lx::is_determiner(&toks[k + 1].lower))
                 } else if matches!(w, "of" | "for" | "at" | "from") {
                     k > s

@@ -311,9 +311,13 @@ impl Resolver<'_, '_> {
                 .get(&k)
                 .is_some_and(|&mi| self.reg.mentions[mi].entity.is_some())
         };
-        // "Teskland's postal operator, Carradine Post, wants ...": the name that follows
-        // in apposition is the body; the description is not a second one.
-        if (det_end..e).any(named) || (e + 1 < b && ctx.toks[e].is_punct(",") && named(e + 1)) {
+        // "Teskland's postal operator, Carradine Post, wants ...", "The campaign group
+        // Tessel Watch declined": the name that follows, in apposition or right after the
+        // noun, is the body; the description is not a second one.
+        if (det_end..e).any(named)
+            || (e < b && named(e))
+            || (e + 1 < b && ctx.toks[e].is_punct(",") && named(e + 1))
+        {
             return;
         }
         let d = Desc {

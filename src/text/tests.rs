@@ -791,6 +791,32 @@ const ROWS: &[Row] = &[
         want: &[("Mirja Kallas", Person, "the complaint was a delaying tactic", Reported)],
         not: &[],
     },
+    // A body introduced as "the <noun> group NAME" is what "the group" means later, even
+    // with another body's description ("The company") in between.
+    Row {
+        text: "The company stayed silent. The tenants' group Lantern Row, which had been asked to sign, refused. \"We will not be bought,\" the group said.",
+        want: &[("Lantern Row", Organization, "We will not be bought", Direct)],
+        not: &["the company"],
+    },
+    // A negated subject says nothing.
+    Row {
+        text: "Talks resume on Monday. Neither side has said who will attend. None of the envoys said anything either.",
+        want: &[],
+        not: &["side", "envoys"],
+    },
+    // A sentence that ends in its own attribution: the inner "has told" is reported by
+    // the one who adds it.
+    Row {
+        text: "Her father, Aldo Penn, has told relatives he will not sell the farm, Mira Penn added.",
+        want: &[("Mira Penn", Person, "Her father, Aldo Penn, has told relatives he will not sell the farm", Reported)],
+        not: &["Aldo Penn"],
+    },
+    // A relative clause whose closing comma sits inside a short quoted phrase.
+    Row {
+        text: "Councillor Nils Arvid, whose group once called the tram \"a folly,\" said on Friday that it had earned its keep.",
+        want: &[("Nils Arvid", Person, "it had earned its keep", Reported)],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
