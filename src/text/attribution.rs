@@ -457,13 +457,13 @@ fn finite_cue(
                     }
                 }
             } else if let Some(s) = np_left(ctx, j, a).filter(|&s| {
-                !object_of_preposition(ctx, a, s)
-                    // "X, whose party once called it \"a folly,\" said ...": the party's
-                    // words are part of the description of X, who is the speaker.
-                    // (A person in that place speaks: "whose spokesman said".)
-                    && !(s > a
-                        && toks[s - 1].lower == "whose"
-                        && !lx::is_person_role(&toks[j - 1].lower))
+                // "X, whose party once called it \"a folly,\" said ...": the party's
+                // words are part of the description of X, who is the speaker. (A person
+                // in that place speaks: "whose spokesman said".)
+                let whose_body = s > a
+                    && toks[s - 1].lower == "whose"
+                    && !lx::is_person_role(&toks[j - 1].lower);
+                !object_of_preposition(ctx, a, s) && !whose_body
             }) {
                 if let Some(sr) = np_subject(ctx, reg, s, j) {
                     let mut subs = vec![sr];
