@@ -788,7 +788,8 @@ fn finite_cue(
 }
 
 /// Whether tokens `s..e` end in a short attribution of their own after a comma, outside
-/// quotes: ", Kovac added", ", the minister said", ", she said", ", said Kovac".
+/// quotes: ", Kovac added", ", the minister said", ", she said", ", officials said",
+/// ", said Kovac".
 fn ends_in_attribution(ctx: &Ctx, s: usize, e: usize) -> bool {
     let toks = &ctx.toks;
     let mut end = e;
@@ -799,7 +800,7 @@ fn ends_in_attribution(ctx: &Ctx, s: usize, e: usize) -> bool {
         return false;
     };
     let tail = comma + 1..end;
-    if comma < s + 4
+    if comma < s + 2
         || tail.len() < 2
         || tail
             .clone()
@@ -812,10 +813,12 @@ fn ends_in_attribution(ctx: &Ctx, s: usize, e: usize) -> bool {
     let first = tail.start;
     let last = end - 1;
     let named = |k: usize| {
+        let w = toks[k].lower.as_str();
         toks[k].is_cap()
-            || lx::is_subject_pronoun(&toks[k].lower)
-            || lx::is_determiner(&toks[k].lower)
-            || toks[k].lower == "one"
+            || lx::is_subject_pronoun(w)
+            || lx::is_determiner(w)
+            || lx::is_plural_role(w)
+            || lx::is_person_role(w)
     };
     (cue(last) && named(first)) || (cue(first) && named(first + 1))
 }

@@ -811,6 +811,15 @@ const ROWS: &[Row] = &[
         want: &[("Mira Penn", Person, "Her father, Aldo Penn, has told relatives he will not sell the farm", Reported)],
         not: &["Aldo Penn"],
     },
+    // The same with an unnamed source or a role after the comma.
+    Row {
+        text: "The harbour master has told crews the quay will reopen, a port source said. Ivo Rask has told friends he will stand down, his spokesman said.",
+        want: &[
+            ("a port source", Anonymous, "The harbour master has told crews the quay will reopen", Reported),
+            ("his spokesman", Person, "Ivo Rask has told friends he will stand down", Reported),
+        ],
+        not: &["harbour master", "Ivo Rask"],
+    },
     // A relative clause whose closing comma sits inside a short quoted phrase.
     Row {
         text: "Councillor Nils Arvid, whose group once called the tram \"a folly,\" said on Friday that it had earned its keep.",
