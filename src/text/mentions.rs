@@ -1536,8 +1536,6 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                             // "Ola Brun from Dorn", "Ola Brun of the Greens": the name heads it.
                             || (before.is_cap() && matches!(w, "of" | "from" | "at"))
                     }
-                } else if matches!(w, "with" | "to" | "on") {
-                    false
                 } else if t.is_cap() {
                     !lx::is_function_word(w) || ABBREV_TITLES.contains(&w)
                 } else if toks
