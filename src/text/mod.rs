@@ -89,7 +89,19 @@ pub fn analyze_text(text: &str) -> TextAnalysis {
     let paragraphs = sentences::split_paragraphs(&doc);
     let quotes = quotes::find_quotes(&doc, &paragraphs);
     let sents = sentences::split_sentences(&doc, &paragraphs, &quotes);
-    let (toks, sent_toks) = tokens::tokenize(&doc, &sents, &quotes);
+    let (toks, mut sent_toks) = tokens::tokenize(&doc, &sents, &quotes);
+    // A dateline ("RENSBY, Oct 9 - ...") opens the story, or its first paragraph after a
+    // headline line: the sentence's clauses, names and statements start after it. The
+    // sentence itself (for the summary) keeps it.
+    for si in (0..sents.len())
+        .filter(|&i| i == 0 || sents[i].2 != sents[i - 1].2)
+        .take(2)
+    {
+        let (a, b) = sent_toks[si];
+        if let Some(start) = tokens::dateline_end(&toks, a, b) {
+            sent_toks[si].0 = start;
+        }
+    }
     let ctx = mentions::Ctx::new(toks, sent_toks, sents, quotes);
     let mut registry = mentions::build_registry(&ctx);
     let acts: Vec<_> = (0..ctx.sent_toks.len())

@@ -617,6 +617,7 @@ impl Resolver<'_, '_> {
                 let found = self
                     .resolve_org_desc(&head, &places, d.start)
                     .or_else(|| self.unmarked_org(&head, &places, d.start, si));
+                let found = found.or_else(|| self.lede_org(&head, &places, d.start, si));
                 if let Some(id) = found {
                     self.desc_mentions.push((id, span));
                     return Some(id);
@@ -795,23 +796,7 @@ impl Resolver<'_, '_> {
     /// telling noun ("Castrelle Athletic", "Brightfold Homes"): that body, when it is the
     /// only such one in the last three sentences.
     fn unmarked_org(&self, head: &str, places: &[String], tok: usize, si: usize) -> Option<usize> {
-        let generic = matches!(
-            head,
-            "company"
-                | "firm"
-                | "club"
-                | "team"
-                | "group"
-                | "business"
-                | "operator"
-                | "carrier"
-                | "airline"
-                | "charity"
-                | "organisation"
-                | "organization"
-                | "developer"
-        );
-        if !generic || !places.is_empty() {
+        if !is_generic_body(head) || !places.is_empty() {
             return None;
         }
         // "The Wendle League of Friends ... The charity asks": a charity is often named
@@ -823,18 +808,92 @@ impl Resolver<'_, '_> {
                     "league" | "trust" | "foundation" | "society" | "association" | "fund"
                 )
         };
+        // Named somewhere other than after a preposition of place: "will move to Oslo, the
+        // firm said" is no body named before "the firm" ("drawn up by Castrelle Athletic"
+        // is).
+        let toks = &self.ctx.toks;
+        let after_preposition = |t: usize| {
+            let mut p = t;
+            while p > 0 && toks[p - 1].lower == "the" {
+                p -= 1;
+            }
+            p > 0
+                && matches!(
+                    toks[p - 1].text.as_str(),
+                    "in" | "at"
+                        | "to"
+                        | "from"
+                        | "into"
+                        | "near"
+                        | "outside"
+                        | "inside"
+                        | "across"
+                        | "towards"
+                        | "toward"
+                )
+        };
+        let named_here = |id: usize| {
+            self.events
+                .iter()
+                .rev()
+                .take(200)
+                .take_while(|ev| ev.sentence + 3 >= si)
+                .any(|ev| ev.entity == id && ev.tok < tok && !after_preposition(ev.tok))
+        };
         let found: Vec<usize> = self
             .entities_near(tok, si)
             .into_iter()
             .filter(|&id| {
                 let e = self.reg.entity(id);
-                e.kind == SpeakerKind::Organization && e.head.as_deref().is_none_or(charity_like)
+                e.kind == SpeakerKind::Organization
+                    && e.head.as_deref().is_none_or(charity_like)
+                    && named_here(id)
             })
             .collect();
         match found.as_slice() {
             [id] => Some(*id),
             _ => None,
         }
+    }
+
+    /// "Hallberg Pumps will extend its four-day week to all its workers, the company said":
+    /// a generic body closing the sentence that introduces a name is that name, when
+    /// nothing marks the name as a person (no title, role or known first name) and the
+    /// clause between them says "its" or "it". News introduces a firm this way in its
+    /// first sentence; the name, read as a person until now, is an organisation.
+    fn lede_org(&mut self, head: &str, places: &[String], tok: usize, si: usize) -> Option<usize> {
+        let ctx = self.ctx;
+        let (a, _) = ctx.sent_toks[si];
+        if !is_generic_body(head)
+            || !places.is_empty()
+            || tok <= a
+            || !ctx.toks[tok - 1].is_punct(",")
+        {
+            return None;
+        }
+        let m = &self.reg.mentions[*self.reg.tok_mention.get(&a)?];
+        if m.start != a || m.outer_start != a {
+            return None;
+        }
+        let (id, name_end) = (m.entity?, m.end);
+        let e = self.reg.entity(id);
+        let unmarked = e.kind == SpeakerKind::Person
+            && e.roles.is_empty()
+            && e.honorific.is_none()
+            && e.first_tok == a
+            && e.tokens
+                .first()
+                .is_none_or(|t| lx::first_name_gender(t).is_none());
+        let its = (name_end..tok).any(|i| {
+            ctx.toks[i].quote.is_none() && matches!(ctx.toks[i].lower.as_str(), "its" | "it")
+        });
+        if !unmarked || !its {
+            return None;
+        }
+        let e = self.reg.entity_mut(id);
+        e.kind = SpeakerKind::Organization;
+        e.head = Some(head.to_string());
+        Some(id)
     }
 
     /// Standalone descriptions ("the minister", "the company") that refer to a speaker.
@@ -1099,4 +1158,25 @@ fn cap_words(ctx: &Ctx, s: usize, e: usize) -> Vec<String> {
         })
         .map(|t| t.text.clone())
         .collect()
+}
+
+/// Generic nouns for a body that may have been named without one ("Castrelle Athletic",
+/// "Hallberg Pumps"): "the company", "the club".
+fn is_generic_body(head: &str) -> bool {
+    matches!(
+        head,
+        "company"
+            | "firm"
+            | "club"
+            | "team"
+            | "group"
+            | "business"
+            | "operator"
+            | "carrier"
+            | "airline"
+            | "charity"
+            | "organisation"
+            | "organization"
+            | "developer"
+    )
 }

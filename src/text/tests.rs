@@ -447,6 +447,31 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // A firm introduced by the lede ("X will ... its ..., the company said") is the
+    // company, and the dateline before it is nobody's words.
+    Row {
+        text: "TESSMOOR, Oct 9 - Brannock Valves will move its foundry to Kelsby from March, the company said on Friday. The company said the old site was too small.",
+        want: &[
+            (
+                "Brannock Valves",
+                Organization,
+                "Brannock Valves will move its foundry to Kelsby from March",
+                Reported,
+            ),
+            ("Brannock Valves", Organization, "the old site was too small", Reported),
+        ],
+        not: &["the company", "TESSMOOR"],
+    },
+    // A name after a preposition is not the body "the firm" refers to; a person named in
+    // the lede is not "the company".
+    Row {
+        text: "Ilse Varga will move to Tessmoor, the firm said. Marit Olsen will join the board, the company said.",
+        want: &[
+            ("the firm", Organization, "Ilse Varga will move to Tessmoor", Reported),
+            ("the firm", Organization, "Marit Olsen will join the board", Reported),
+        ],
+        not: &["Tessmoor", "Ilse Varga", "Marit Olsen"],
+    },
     // A role owned by a body ("the group's chair") or modified by one ("an opposition
     // member") keeps the name a person, and "the lawmaker" finds the member.
     Row {

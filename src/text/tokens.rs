@@ -57,6 +57,43 @@ impl Token {
     }
 }
 
+/// The first token after a dateline at the start of `toks[a..b]` ("RENSBY, Oct 9 -",
+/// "PORT HALDEN -", "KYIV, Ukraine (AP) —"), or `None`. A dateline is one or more words
+/// in capitals, then at most eight capitalised words, numbers, periods, commas or a
+/// parenthesised agency name, then a dash: the place and date the story was filed from,
+/// not part of any clause of the sentence.
+pub(crate) fn dateline_end(toks: &[Token], a: usize, b: usize) -> Option<usize> {
+    let all_caps = |t: &Token| {
+        t.is_word()
+            && t.text.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && t.text
+                .chars()
+                .all(|c| !c.is_alphabetic() || c.is_uppercase())
+    };
+    let mut i = a;
+    while i < b && all_caps(&toks[i]) {
+        i += 1;
+    }
+    if i == a {
+        return None;
+    }
+    let limit = (i + 9).min(b);
+    while i < limit {
+        let t = &toks[i];
+        if t.kind == TokKind::Punct && matches!(t.text.as_str(), "-" | "\u{2013}" | "\u{2014}") {
+            return (i + 1 < b).then_some(i + 1);
+        }
+        let filler = t.kind == TokKind::Num
+            || t.is_cap()
+            || matches!(t.text.as_str(), "," | "." | "(" | ")" | "/");
+        if !filler {
+            return None;
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Tokenise sentences (working spans) in order.
 pub(crate) fn tokenize(
     doc: &Doc,
