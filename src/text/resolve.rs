@@ -530,16 +530,22 @@ impl Resolver<'_, '_> {
         out
     }
 
-    /// Distinct entities with an event before token `tok` in sentence `si` or the three
-    /// before it, most recent first (bounded, like the other look-backs).
-    fn entities_near(&self, tok: usize, si: usize) -> Vec<usize> {
-        let mut seen = HashSet::new();
+    /// Events before token `tok` in sentence `si` or the three before it, most recent
+    /// first (bounded, like the other look-backs).
+    fn events_near(&self, tok: usize, si: usize) -> impl Iterator<Item = &Ev> {
         self.events
             .iter()
             .rev()
             .take(200)
-            .take_while(|ev| ev.sentence + 3 >= si)
-            .filter(|ev| ev.tok < tok && seen.insert(ev.entity))
+            .take_while(move |ev| ev.sentence + 3 >= si)
+            .filter(move |ev| ev.tok < tok)
+    }
+
+    /// Distinct entities with an event in [`Self::events_near`], most recent first.
+    fn entities_near(&self, tok: usize, si: usize) -> Vec<usize> {
+        let mut seen = HashSet::new();
+        self.events_near(tok, si)
+            .filter(|ev| seen.insert(ev.entity))
             .map(|ev| ev.entity)
             .collect()
     }
@@ -832,22 +838,14 @@ impl Resolver<'_, '_> {
                         | "toward"
                 )
         };
-        let named_here = |id: usize| {
-            self.events
-                .iter()
-                .rev()
-                .take(200)
-                .take_while(|ev| ev.sentence + 3 >= si)
-                .any(|ev| ev.entity == id && ev.tok < tok && !after_preposition(ev.tok))
-        };
+        let mut seen = HashSet::new();
         let found: Vec<usize> = self
-            .entities_near(tok, si)
-            .into_iter()
+            .events_near(tok, si)
+            .filter(|ev| !after_preposition(ev.tok) && seen.insert(ev.entity))
+            .map(|ev| ev.entity)
             .filter(|&id| {
                 let e = self.reg.entity(id);
-                e.kind == SpeakerKind::Organization
-                    && e.head.as_deref().is_none_or(charity_like)
-                    && named_here(id)
+                e.kind == SpeakerKind::Organization && e.head.as_deref().is_none_or(charity_like)
             })
             .collect();
         match found.as_slice() {
