@@ -542,9 +542,14 @@ impl Engine {
             .filter(|s| s.kind == StatementKind::Direct)
             .map(|s| s.span)
             .collect();
+        // Without a title, a headline line that opens the text is the title.
+        let title = req
+            .title
+            .clone()
+            .or_else(|| summary::headline(&doc.text.sentences).map(|h| h.text.trim().to_string()));
         let input = SummaryInput {
             text: &req.text,
-            title: req.title.as_deref(),
+            title: title.as_deref(),
             sentences: &doc.text.sentences,
             quoted: &quoted,
             speakers: &doc.speakers,
@@ -566,7 +571,7 @@ impl Engine {
         Ok(Report {
             id: req.id.clone(),
             target: req.target.trim().to_string(),
-            title: req.title.clone(),
+            title,
             summary,
             speakers: doc.speakers,
             warnings,

@@ -105,6 +105,9 @@ fn is_no_comment(text: &str) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
     pub index: usize,
+    /// Position among the story's sentences (a headline line not counted): the `i` of
+    /// the lead prior.
+    pub position: usize,
     pub salience: f32,
     pub quote_share: f32,
     /// The sentence holds a number or a date.
@@ -117,6 +120,7 @@ pub struct Scored {
     pub pronoun: bool,
     /// The weighted sum of the features above and the lead prior ([`Scored::value`]).
     pub base: f32,
+    /// Words in the sentence; 0 for a headline line, which is never chosen.
     pub words: usize,
 }
 
@@ -124,7 +128,8 @@ impl Scored {
     /// The sentence's value under `w`, before redundancy.
     pub fn value(&self, w: &Weights) -> f32 {
         let flag = |on: bool, weight: f32| if on { weight } else { 0.0 };
-        w.salience * self.salience + w.lead / (1.0 + self.index as f32) - w.quote * self.quote_share
+        w.salience * self.salience + w.lead / (1.0 + self.position as f32)
+            - w.quote * self.quote_share
             + flag(self.has_fact, w.fact)
             + flag(self.closing, w.closing)
             - flag(self.no_comment, w.no_comment)
@@ -145,7 +150,12 @@ pub fn score_sentences(
         ));
     }
     let mut texts: Vec<&str> = sents.iter().map(|s| s.text.as_str()).collect();
-    let title = input.title.map(str::trim).filter(|t| !t.is_empty());
+    let headline = crate::summary::headline(sents);
+    let title = input
+        .title
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .or(headline.map(|h| h.text.trim()));
     if let Some(t) = title {
         texts.push(t);
     }
@@ -159,16 +169,20 @@ pub fn score_sentences(
         .iter()
         .enumerate()
         .map(|(i, s)| {
+            let position = i - usize::from(headline.is_some() && i > 0);
+            let story = !(i == 0 && headline.is_some());
             let mut scored = Scored {
                 index: i,
+                position,
                 salience: cosine(&vecs[i], &anchor),
                 quote_share: quote_share(s.span, input.quoted),
                 has_fact: has_number_or_date(&s.text),
                 closing: s.paragraph == last_paragraph && last_paragraph > 0,
                 no_comment: is_no_comment(&s.text),
-                pronoun: i > 0 && opens_with_pronoun(&s.text),
+                pronoun: position > 0 && opens_with_pronoun(&s.text),
                 base: 0.0,
-                words: word_count(&s.text),
+                // The headline line is the anchor, never a summary sentence.
+                words: if story { word_count(&s.text) } else { 0 },
             };
             scored.base = scored.value(weights);
             scored
@@ -300,6 +314,7 @@ mod tests {
     fn value_adds_each_weighted_feature() {
         let s = Scored {
             index: 1,
+            position: 1,
             salience: 0.5,
             quote_share: 0.25,
             has_fact: true,
@@ -336,6 +351,7 @@ mod tests {
         let scored: Vec<Scored> = (0..4)
             .map(|i| Scored {
                 index: i,
+                position: i,
                 salience: 0.0,
                 quote_share: 0.0,
                 has_fact: false,
@@ -368,6 +384,7 @@ mod tests {
         let scored: Vec<Scored> = (0..3)
             .map(|i| Scored {
                 index: i,
+                position: i,
                 salience: 0.0,
                 quote_share: 0.0,
                 has_fact: false,

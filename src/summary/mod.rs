@@ -25,6 +25,8 @@ use crate::report::{Span, SpeakerReport, Summary, SummaryMode, SummarySentence};
 use crate::text::Sentence;
 use crate::Result;
 
+pub use crate::text::headline;
+
 /// What the summariser reads: the article and the results of the text and stance stages.
 #[derive(Debug, Clone, Copy)]
 pub struct SummaryInput<'a> {

@@ -99,6 +99,17 @@ pub(crate) struct SentenceActs {
     pub quote_only: bool,
 }
 
+impl SentenceActs {
+    /// A sentence nobody speaks in (a headline line).
+    pub fn none() -> Self {
+        SentenceActs {
+            acts: Vec::new(),
+            free_quotes: Vec::new(),
+            quote_only: false,
+        }
+    }
+}
+
 /// Analyse one sentence.
 pub(crate) fn sentence_acts(
     ctx: &Ctx,

@@ -80,6 +80,29 @@ pub struct TextAnalysis {
     pub speakers: Vec<Speaker>,
 }
 
+/// Most words a headline line may have.
+const HEADLINE_MAX_WORDS: usize = 25;
+
+/// Whether the article's first sentence is a headline line: alone in the first paragraph
+/// with more paragraphs after it, short, and ending without punctuation.
+fn is_headline_line(text: &str, alone: bool) -> bool {
+    let end = text.trim_end().chars().last();
+    alone
+        && end.is_some_and(char::is_alphanumeric)
+        && text.split_whitespace().count() <= HEADLINE_MAX_WORDS
+}
+
+/// The article's headline line, when its text opens with one: a first paragraph of one
+/// short sentence that ends without punctuation ("Ferry talks end with ceasefire promise"),
+/// followed by more paragraphs. Plain-text articles are often pasted that way. It is the
+/// article's title, not part of its story: nobody is reported in it (the body reports who
+/// said what), and the summary uses it as the headline, never as a sentence.
+pub fn headline(sentences: &[Sentence]) -> Option<&Sentence> {
+    let first = sentences.first()?;
+    let alone = first.paragraph == 0 && sentences.get(1).is_some_and(|next| next.paragraph > 0);
+    is_headline_line(&first.text, alone).then_some(first)
+}
+
 /// Run the text pipeline over an article.
 ///
 /// Never fails: text without paragraphs, sentences or speakers gives empty lists. Every
@@ -102,10 +125,20 @@ pub fn analyze_text(text: &str) -> TextAnalysis {
             sent_toks[si].0 = start;
         }
     }
+    let headline_line = sents.first().is_some_and(|&(s, e, p)| {
+        let alone = p == 0 && sents.get(1).is_some_and(|next| next.2 > 0);
+        is_headline_line(&doc.original_text(doc.span(s, e)), alone)
+    });
     let ctx = mentions::Ctx::new(toks, sent_toks, sents, quotes);
     let mut registry = mentions::build_registry(&ctx);
     let acts: Vec<_> = (0..ctx.sent_toks.len())
-        .map(|si| attribution::sentence_acts(&ctx, &registry, &ctx.quotes, si))
+        .map(|si| {
+            if si == 0 && headline_line {
+                attribution::SentenceActs::none()
+            } else {
+                attribution::sentence_acts(&ctx, &registry, &ctx.quotes, si)
+            }
+        })
         .collect();
     let speakers = resolve::resolve(&doc, &ctx, &mut registry, acts);
     TextAnalysis {

@@ -1235,3 +1235,30 @@ fn passive_asked_is_not_speech() {
         "an active 'asked whether' is still speech"
     );
 }
+
+#[test]
+fn a_headline_line_is_the_title_and_nobody_speaks_in_it() {
+    let text = "Kestmar doctors warn fuel will run out before talks end\n\n\
+                The last generator at Kestmar's general hospital will run dry within ten days, \
+                the hospital's director, Ilse Brandt, said on Monday.";
+    let a = analyzed(text);
+    let h = headline(&a.sentences).expect("the first line is a headline");
+    assert_eq!(
+        h.text,
+        "Kestmar doctors warn fuel will run out before talks end"
+    );
+    let names: Vec<&str> = a.speakers.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Ilse Brandt"], "{:#?}", a.speakers);
+
+    // Not headlines: a story that opens with a sentence, a text of one paragraph, a first
+    // paragraph of two sentences, a line too long to be a headline.
+    for story in [
+        "Talks ended on Monday.\n\nThe ferry runs again.",
+        "Ferry talks end with a ceasefire promise",
+        "Ferry talks end\nThe ferry runs again.\n\nMore later.",
+        &format!("{}\n\nThe ferry runs again.", "word ".repeat(30).trim()),
+    ] {
+        let a = analyzed(story);
+        assert!(headline(&a.sentences).is_none(), "{story:?}");
+    }
+}
