@@ -181,6 +181,64 @@ fn extractive_budgets() {
     assert!(matches!(err, parley::Error::InvalidInput(_)), "{err}");
 }
 
+/// A plain-text article pasted with its headline line, and a sentence that answers the one
+/// before it ("Officials, however, disputed the claim."). Lifted out alone after the
+/// meeting's description, that sentence would say the meeting was disputed; the headline
+/// line would run into the lead as if it were a sentence.
+const PASTED: &str = "Orvell and Kestra promise strait ceasefire as fishing grounds dispute flares
+
+Ferry talks between Orvell and Kestra ended in Lansport on Monday with both sides promising a ceasefire on the strait within a week.
+The harbour office described the meeting, held in the old customs hall, as \"constructive and calm.\"
+On Sunday, in a radio bulletin that was read out twice to harbour crews and then posted on the notice board of every quay from Lansport to the northern reefs, the Kestran coast guard claimed that every trawler from Orvell had left the waters around the three northern reefs before dawn, a condition its commanders had set for any ceasefire.
+Orvell's fisheries office, however, disputed the claim.
+The ceasefire would be watched by two unarmed patrol boats.";
+
+#[test]
+fn extractive_keeps_headline_out_and_replies_with_what_they_answer() {
+    let embedder = MiniLm::from_env();
+    let (sentences, quoted) = analyze(PASTED);
+    let headline = summary::headline(&sentences).expect("the first line is a headline");
+    assert!(headline.text.starts_with("Orvell and Kestra promise"));
+    let input = SummaryInput {
+        text: PASTED,
+        title: None,
+        sentences: &sentences,
+        quoted: &quoted,
+        speakers: &[],
+        target: "a ceasefire",
+    };
+    let s = summary::extractive(&input, &embedder, &SummaryOptions::default()).unwrap();
+    assert!(
+        s.text.starts_with("Ferry talks between Orvell and Kestra"),
+        "the headline is not a summary sentence: {}",
+        s.text
+    );
+    // Every chosen sentence that answers the one before it comes right after that one.
+    let chosen: Vec<usize> = s
+        .sentences
+        .iter()
+        .map(|ss| {
+            sentences
+                .iter()
+                .position(|x| x.span == ss.support[0])
+                .unwrap()
+        })
+        .collect();
+    let reply = sentences
+        .iter()
+        .position(|x| x.text.contains("disputed the claim"))
+        .unwrap();
+    if chosen.contains(&reply) {
+        assert!(chosen.contains(&(reply - 1)), "{}", s.text);
+    }
+    assert!(
+        !s.text
+            .contains("\"constructive and calm.\" Orvell's fisheries office, however"),
+        "{}",
+        s.text
+    );
+}
+
 /// With speakers who take sides, the stance line is appended (origin Template).
 #[test]
 fn extractive_appends_stance_line() {
