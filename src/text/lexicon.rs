@@ -19,7 +19,7 @@ pub(crate) const ABBREV_NO_SPLIT: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
     "cmdr", "adm", "maj", "rev", "st", "mt", "ft", "jan", "feb", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "no", "nos", "vol", "vs", "e.g", "i.e", "approx", "fig", "pres",
-    "gens", "supt", "insp", "det", "cpl", "pvt", "hon", "amb", "sec",
+    "gens", "supt", "insp", "det", "cpl", "pvt", "hon", "amb", "sec", "mme",
 ];
 
 /// Abbreviations that end a sentence only when a sentence-opening word follows.
@@ -170,7 +170,10 @@ pub(crate) fn is_title(w: &str) -> bool {
          foreign defence defense interior finance trade economy health education labour labor \
          energy transport environment agriculture state home fisheries culture industry \
          opposition independent auditor general-secretary ombudsman mufti patriarch \
-         metropolitan abbot brother sister elder cllr hon",
+         metropolitan abbot brother sister elder cllr hon \
+         alcalde alcaldesa sindaco sindaca maire bürgermeister burgermeister burgemeester \
+         prefeito prefeita herr frau señor senor señora senora monsieur madame mme signor \
+         signora",
         )
     });
     T.contains(&w)
@@ -192,6 +195,28 @@ pub(crate) fn is_personal_title(w: &str) -> bool {
         }
 }
 
+/// Forms of address that say nothing of a role ("Mr", "Herr", "Madame").
+pub(crate) fn is_honorific(w: &str) -> bool {
+    matches!(
+        w,
+        "mr" | "mrs"
+            | "ms"
+            | "miss"
+            | "mx"
+            | "herr"
+            | "frau"
+            | "señor"
+            | "senor"
+            | "señora"
+            | "senora"
+            | "monsieur"
+            | "madame"
+            | "mme"
+            | "signor"
+            | "signora"
+    )
+}
+
 /// Gender implied by a title or role word, if any.
 pub(crate) fn title_gender(w: &str) -> Option<super::mentions::Gender> {
     use super::mentions::Gender::*;
@@ -199,12 +224,13 @@ pub(crate) fn title_gender(w: &str) -> Option<super::mentions::Gender> {
         "mr" | "sir" | "lord" | "king" | "prince" | "emperor" | "sultan" | "father" | "brother"
         | "spokesman" | "chairman" | "congressman" | "councilman" | "businessman" | "policeman"
         | "husband" | "son" | "uncle" | "grandfather" | "man" | "boy" | "fisherman" | "abbot"
-        | "patriarch" => Some(Male),
+        | "patriarch" | "herr" | "señor" | "senor" | "monsieur" | "signor" => Some(Male),
         "mrs" | "ms" | "miss" | "dame" | "lady" | "queen" | "princess" | "empress" | "sister"
         | "spokeswoman" | "chairwoman" | "congresswoman" | "councilwoman" | "businesswoman"
         | "policewoman" | "wife" | "daughter" | "aunt" | "grandmother" | "woman" | "girl"
         | "mother" | "herself" | "widow" | "actress" | "waitress" | "abbess" | "nun"
-        | "prioress" | "duchess" | "baroness" | "countess" => Some(Female),
+        | "prioress" | "duchess" | "baroness" | "countess" | "frau" | "señora" | "senora"
+        | "madame" | "mme" | "signora" | "alcaldesa" | "sindaca" | "prefeita" => Some(Female),
         _ => None,
     }
 }
@@ -619,6 +645,9 @@ pub(crate) fn role_heads_compatible(desc: &str, have: &str) -> bool {
             "gov" => "governor",
             "sen" => "senator",
             "amb" => "ambassador",
+            // A mayor by the local title ("Sindaco Paolo Ferraro" is "the mayor").
+            "alcalde" | "alcaldesa" | "sindaco" | "sindaca" | "maire" | "bürgermeister"
+            | "burgermeister" | "burgemeester" | "prefeito" | "prefeita" => "mayor",
             other => other,
         }
     }

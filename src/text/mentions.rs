@@ -260,7 +260,7 @@ const PARTICLES: &[&str] = &[
 
 const ABBREV_TITLES: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
-    "cmdr", "adm", "maj", "rev", "st", "hon", "cllr", "insp", "det", "supt",
+    "cmdr", "adm", "maj", "rev", "st", "hon", "cllr", "insp", "det", "supt", "mme",
 ];
 
 impl Registry {
@@ -925,7 +925,7 @@ fn classify_and_link(
             let nt = name_tokens(ctx, name_start, run.end);
             let honorific = lows[..title_end]
                 .iter()
-                .find(|w| matches!(w.trim_end_matches('.'), "mr" | "mrs" | "ms" | "miss" | "mx"))
+                .find(|w| lx::is_honorific(w.trim_end_matches('.')))
                 .map(|w| w.to_string());
             let gender = lows[..title_end]
                 .iter()
@@ -1186,10 +1186,8 @@ fn attach_roles(
         // Honorifics are not roles: "Government negotiator Dr. Samuel Aferi".
         while end > prefix_start
             && (toks[end - 1].is_punct(".")
-                || matches!(
-                    toks[end - 1].lower.as_str(),
-                    "mr" | "mrs" | "ms" | "miss" | "mx" | "dr" | "prof" | "sir" | "dame"
-                ))
+                || matches!(toks[end - 1].lower.as_str(), "dr" | "prof" | "sir" | "dame")
+                || lx::is_honorific(&toks[end - 1].lower))
         {
             end -= 1;
         }

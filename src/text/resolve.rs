@@ -1019,7 +1019,13 @@ impl Resolver<'_, '_> {
                     if let Some(f) = hc.get_mut(0..1) {
                         f.make_ascii_uppercase();
                     }
-                    name = format!("{hc}. {name}");
+                    // "Mr. Lund", "Miss Lund", "Herr Lund".
+                    let dot = if matches!(h, "mr" | "mrs" | "ms" | "mx" | "mme") {
+                        "."
+                    } else {
+                        ""
+                    };
+                    name = format!("{hc}{dot} {name}");
                 }
             }
             let mut spans: Vec<(usize, usize)> = e.mentions.clone();

@@ -261,6 +261,17 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // A mayor by the local title is "the mayor"; foreign forms of address are no part of
+    // a name, and tell "Herr Strand" from "Frau Strand".
+    Row {
+        text: "Sindaco Pia Marchetti Orsi cut the ribbon. \"The square is ours again,\" the mayor said. Herr Ivo Strand and Frau Ana Strand run the cafe. Herr Strand said trade was slow. Frau Strand said it would recover.",
+        want: &[
+            ("Pia Marchetti Orsi", Person, "The square is ours again", Direct),
+            ("Ivo Strand", Person, "trade was slow", Reported),
+            ("Ana Strand", Person, "it would recover", Reported),
+        ],
+        not: &["the mayor", "Sindaco", "Herr"],
+    },
     // A first name that is also a function word; an adverb between commas.
     Row {
         text: "The mayor's deputy, Per Lind, said rationing would start. The opposition, however, called for a recount.",
