@@ -451,6 +451,34 @@ mod tests {
     use super::*;
     use crate::report::Span;
 
+    /// A sentence with only a base value and a length, for the selection tests.
+    fn plain(i: usize, base: f32, words: usize) -> Scored {
+        Scored {
+            index: i,
+            position: i,
+            salience: 0.0,
+            quote_share: 0.0,
+            has_fact: false,
+            closing: false,
+            no_comment: false,
+            pronoun: false,
+            needs_previous: false,
+            base,
+            words,
+        }
+    }
+
+    /// `n` orthogonal sentence embeddings: no redundancy between any two.
+    fn orthogonal(n: usize) -> Vec<Vec<f32>> {
+        (0..n)
+            .map(|i| {
+                let mut v = vec![0.0; n];
+                v[i] = 1.0;
+                v
+            })
+            .collect()
+    }
+
     #[test]
     fn pronoun_openings_are_recognised() {
         assert!(opens_with_pronoun("She said the talks would resume."));
@@ -493,31 +521,19 @@ mod tests {
     #[test]
     fn a_reply_waits_for_the_sentence_it_answers() {
         // Sentence 2 is the best on its own, but it answers sentence 1.
-        let mk = |i: usize, base: f32, needs_previous: bool| Scored {
-            index: i,
-            position: i,
-            salience: 0.0,
-            quote_share: 0.0,
-            has_fact: false,
-            closing: false,
-            no_comment: false,
-            pronoun: false,
-            needs_previous,
-            base,
-            words: 10,
-        };
-        let vecs: Vec<Vec<f32>> = (0..3)
-            .map(|i| {
-                let mut v = vec![0.0; 3];
-                v[i] = 1.0;
-                v
-            })
-            .collect();
+        let vecs = orthogonal(3);
         let opts = SummaryOptions {
             max_sentences: 2,
             ..SummaryOptions::default()
         };
-        let scored = [mk(0, 1.0, false), mk(1, 0.3, false), mk(2, 0.9, true)];
+        let scored = [
+            plain(0, 1.0, 10),
+            plain(1, 0.3, 10),
+            Scored {
+                needs_previous: true,
+                ..plain(2, 0.9, 10)
+            },
+        ];
         assert_eq!(select(&scored, &vecs, &opts), vec![0, 1]);
         let opts3 = SummaryOptions {
             max_sentences: 3,
@@ -581,28 +597,8 @@ mod tests {
 
     #[test]
     fn select_respects_budget_and_order() {
-        let scored: Vec<Scored> = (0..4)
-            .map(|i| Scored {
-                index: i,
-                position: i,
-                salience: 0.0,
-                quote_share: 0.0,
-                has_fact: false,
-                closing: false,
-                no_comment: false,
-                pronoun: false,
-                needs_previous: false,
-                base: 1.0 - i as f32 * 0.1,
-                words: 30,
-            })
-            .collect();
-        let vecs: Vec<Vec<f32>> = (0..4)
-            .map(|i| {
-                let mut v = vec![0.0; 4];
-                v[i] = 1.0;
-                v
-            })
-            .collect();
+        let scored: Vec<Scored> = (0..4).map(|i| plain(i, 1.0 - i as f32 * 0.1, 30)).collect();
+        let vecs = orthogonal(4);
         let opts = SummaryOptions::default();
         assert_eq!(select(&scored, &vecs, &opts), vec![0, 1]);
         // Nothing fits: the best sentence is still returned whole.
@@ -615,21 +611,7 @@ mod tests {
 
     #[test]
     fn redundancy_skips_near_duplicates() {
-        let scored: Vec<Scored> = (0..3)
-            .map(|i| Scored {
-                index: i,
-                position: i,
-                salience: 0.0,
-                quote_share: 0.0,
-                has_fact: false,
-                closing: false,
-                no_comment: false,
-                pronoun: false,
-                needs_previous: false,
-                base: [1.0, 0.95, 0.7][i],
-                words: 20,
-            })
-            .collect();
+        let scored: Vec<Scored> = (0..3).map(|i| plain(i, [1.0, 0.95, 0.7][i], 20)).collect();
         // Sentences 0 and 1 are the same direction; 2 is different.
         let vecs = vec![vec![1.0, 0.0], vec![1.0, 0.0], vec![0.0, 1.0]];
         let opts = SummaryOptions {
