@@ -83,11 +83,13 @@ pub struct TextAnalysis {
 /// Most words a headline line may have.
 const HEADLINE_MAX_WORDS: usize = 25;
 
-/// Whether the article's first sentence is a headline line: alone in the first paragraph
-/// with more paragraphs after it, short, and ending without punctuation.
-fn is_headline_line(text: &str, alone: bool) -> bool {
+/// Whether the article's first sentence (its text and paragraph, and the next sentence's
+/// paragraph) is a headline line: alone in the first paragraph with more paragraphs after
+/// it, short, and ending without punctuation.
+fn is_headline_line(text: &str, paragraph: usize, next_paragraph: Option<usize>) -> bool {
     let end = text.trim_end().chars().last();
-    alone
+    paragraph == 0
+        && next_paragraph.is_some_and(|p| p > 0)
         && end.is_some_and(char::is_alphanumeric)
         && text.split_whitespace().count() <= HEADLINE_MAX_WORDS
 }
@@ -99,8 +101,8 @@ fn is_headline_line(text: &str, alone: bool) -> bool {
 /// said what), and the summary uses it as the headline, never as a sentence.
 pub fn headline(sentences: &[Sentence]) -> Option<&Sentence> {
     let first = sentences.first()?;
-    let alone = first.paragraph == 0 && sentences.get(1).is_some_and(|next| next.paragraph > 0);
-    is_headline_line(&first.text, alone).then_some(first)
+    let next = sentences.get(1).map(|s| s.paragraph);
+    is_headline_line(&first.text, first.paragraph, next).then_some(first)
 }
 
 /// Run the text pipeline over an article.
@@ -126,8 +128,11 @@ pub fn analyze_text(text: &str) -> TextAnalysis {
         }
     }
     let headline_line = sents.first().is_some_and(|&(s, e, p)| {
-        let alone = p == 0 && sents.get(1).is_some_and(|next| next.2 > 0);
-        is_headline_line(&doc.original_text(doc.span(s, e)), alone)
+        is_headline_line(
+            &doc.original_text(doc.span(s, e)),
+            p,
+            sents.get(1).map(|n| n.2),
+        )
     });
     let ctx = mentions::Ctx::new(toks, sent_toks, sents, quotes);
     let mut registry = mentions::build_registry(&ctx);
