@@ -104,18 +104,20 @@ fn text_without_speakers_gives_an_empty_but_valid_report() {
     }
 }
 
-/// Text pasted with its headline line: the headline is the report's title and not a
-/// sentence of the summary.
+/// Text pasted with its headline line and a byline: the headline is the report's title,
+/// and neither is a sentence of the summary.
 #[test]
 fn a_headline_line_is_the_title() {
-    let text = "Island council backs the ferry subsidy\n\nThe island council voted on Monday to \
-                renew the ferry subsidy for three more years.\n\nThe last boat leaves at nine.";
+    let text = "Island council backs the ferry subsidy\n\nBy Jane Smith\n\nThe island council \
+                voted on Monday to renew the ferry subsidy for three more years.\n\n\
+                Advertisement\n\nThe last boat leaves at nine.";
     let out = parley(&["analyze", "-", "--format", "json"], Some(text.as_bytes()));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     assert_eq!(report["title"], "Island council backs the ferry subsidy");
     let summary = report["summary"]["text"].as_str().unwrap();
     assert!(summary.starts_with("The island council voted"), "{summary}");
+    assert!(!summary.contains("Advertisement"), "{summary}");
     // A title given with the text wins.
     let out = parley(
         &["analyze", "-", "--format", "json", "--title", "Ferry saved"],

@@ -241,6 +241,25 @@ fn is_expletive_it(words: &[&str]) -> bool {
     }
 }
 
+/// Most words of a line that stands alone without punctuation and so is no sentence of
+/// the story: a byline ("By Jane Smith"), a subhead, "Advertisement".
+const FRAGMENT_MAX_WORDS: usize = 12;
+
+/// Whether sentence `i` is such a line: a paragraph of its own, short, ending without
+/// punctuation.
+fn is_fragment(sents: &[crate::text::Sentence], i: usize) -> bool {
+    let s = &sents[i];
+    let alone = (i == 0 || sents[i - 1].paragraph != s.paragraph)
+        && sents.get(i + 1).is_none_or(|n| n.paragraph != s.paragraph);
+    alone
+        && s.text
+            .trim_end()
+            .chars()
+            .last()
+            .is_some_and(char::is_alphanumeric)
+        && word_count(&s.text) <= FRAGMENT_MAX_WORDS
+}
+
 /// Whether a sentence reports that someone would not speak.
 fn is_no_comment(text: &str) -> bool {
     const PHRASES: [&str; 11] = [
@@ -264,8 +283,8 @@ fn is_no_comment(text: &str) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
     pub index: usize,
-    /// Position among the story's sentences (a headline line not counted): the `i` of
-    /// the lead prior.
+    /// Position among the story's sentences (a headline line, byline or subhead not
+    /// counted): the `i` of the lead prior.
     pub position: usize,
     pub salience: f32,
     pub quote_share: f32,
@@ -282,7 +301,7 @@ pub struct Scored {
     pub needs_previous: bool,
     /// The weighted sum of the features above and the lead prior ([`Scored::value`]).
     pub base: f32,
-    /// Words in the sentence; 0 for a headline line, which is never chosen.
+    /// Words in the sentence; 0 for a headline line, byline or subhead, never chosen.
     pub words: usize,
 }
 
@@ -327,12 +346,27 @@ pub fn score_sentences(
         None => centroid(&vecs),
     };
     let last_paragraph = sents.iter().map(|s| s.paragraph).max().unwrap_or(0);
+    // The story's sentences: not the headline line, not a byline or subhead (unless the
+    // text has nothing else).
+    let is_headline = |i: usize| i == 0 && headline.is_some();
+    let mut story: Vec<bool> = (0..sents.len())
+        .map(|i| !is_headline(i) && !is_fragment(sents, i))
+        .collect();
+    if !story.contains(&true) {
+        story = (0..sents.len()).map(|i| !is_headline(i)).collect();
+    }
+    let mut position = 0;
     let scored = sents
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let position = i - usize::from(headline.is_some() && i > 0);
-            let story = !(i == 0 && headline.is_some());
+            let story = story[i];
+            let position = if story {
+                position += 1;
+                position - 1
+            } else {
+                position
+            };
             let mut scored = Scored {
                 index: i,
                 position,
@@ -344,7 +378,7 @@ pub fn score_sentences(
                 pronoun: position > 0 && opens_with_pronoun(&s.text),
                 needs_previous: position > 0 && leans_on_previous(&s.text),
                 base: 0.0,
-                // The headline line is the anchor, never a summary sentence.
+                // Not the story's words: never a summary sentence.
                 words: if story { word_count(&s.text) } else { 0 },
             };
             scored.base = scored.value(weights);
@@ -355,8 +389,9 @@ pub fn score_sentences(
 }
 
 /// Choose sentences: greedy MMR under the word and sentence budgets, then document order.
-/// A sentence that needs the one before it waits until that one is chosen. When no sentence fits the word budget (a very long lead), the single best sentence is
-/// returned whole: a summary is never cut mid-sentence.
+/// A sentence that needs the one before it waits until that one is chosen. When no
+/// sentence fits the word budget (a very long lead), the single best sentence is returned
+/// whole: a summary is never cut mid-sentence.
 pub fn select(scored: &[Scored], vecs: &[Vec<f32>], opts: &SummaryOptions) -> Vec<usize> {
     let mut chosen: Vec<usize> = Vec::new();
     let mut used = 0usize;
