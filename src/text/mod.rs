@@ -85,10 +85,15 @@ const HEADLINE_MAX_WORDS: usize = 25;
 
 /// Whether the article's first sentence (its text and paragraph, and the next sentence's
 /// paragraph) is a headline line: alone in the first paragraph with more paragraphs after
-/// it, short, and ending without punctuation.
+/// it, short, ending without punctuation, and not a byline ("By Jane Smith").
 fn is_headline_line(text: &str, paragraph: usize, next_paragraph: Option<usize>) -> bool {
     let end = text.trim_end().chars().last();
+    let byline = text
+        .trim_start()
+        .get(..3)
+        .is_some_and(|w| w.eq_ignore_ascii_case("by "));
     paragraph == 0
+        && !byline
         && next_paragraph.is_some_and(|p| p > 0)
         && end.is_some_and(char::is_alphanumeric)
         && text.split_whitespace().count() <= HEADLINE_MAX_WORDS

@@ -1266,6 +1266,7 @@ fn a_headline_line_is_the_title_and_nobody_speaks_in_it() {
     for story in [
         "Talks ended on Monday.\n\nThe ferry runs again.",
         "Ferry talks end with a ceasefire promise",
+        "By Jane Smith\n\nThe ferry runs again.",
         "Ferry talks end\nThe ferry runs again.\n\nMore later.",
         &format!("{}\n\nThe ferry runs again.", "word ".repeat(30).trim()),
     ] {
