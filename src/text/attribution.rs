@@ -371,7 +371,7 @@ fn finite_cue(
     }
     // Left: fillers, negation, infinitive, passive.
     let mut j = i;
-    while j > a && toks[j - 1].is_word() && lx::is_verb_filler(&toks[j - 1].lower) {
+    while j > a && left_filler(&toks[j - 1]) {
         j -= 1;
     }
     if j > a && toks[j - 1].is_word() {
@@ -404,7 +404,7 @@ fn finite_cue(
         }
         if went_on {
             j -= 3;
-            while j > a && toks[j - 1].is_word() && lx::is_verb_filler(&toks[j - 1].lower) {
+            while j > a && left_filler(&toks[j - 1]) {
                 j -= 1;
             }
         }
@@ -974,6 +974,14 @@ fn is_time_word_lower(w: &str) -> bool {
                 | "early"
         )
         || lx::is_ly_adverb(w)
+}
+
+/// A word between a subject and its verb ("also", "has", "firmly"). A capitalised word
+/// shaped like an "-ly" adverb is a name there ("Kelly said", "Donnelly added").
+fn left_filler(t: &super::tokens::Token) -> bool {
+    t.is_word()
+        && lx::is_verb_filler(&t.lower)
+        && !(t.is_cap() && lx::is_ly_adverb(&t.lower) && !lx::is_listed_verb_filler(&t.lower))
 }
 
 /// Find the complement of a cue (lowercase form `w`), starting the search at token `k`.

@@ -171,7 +171,7 @@ pub(crate) fn is_title(w: &str) -> bool {
          energy transport environment agriculture state home fisheries culture industry \
          opposition independent auditor general-secretary ombudsman mufti patriarch \
          metropolitan abbot brother sister elder cllr hon \
-         alcalde alcaldesa sindaco sindaca maire bürgermeister burgermeister burgemeester \
+         alcalde alcaldesa sindaco sindaca bürgermeister burgermeister burgemeester \
          prefeito prefeita herr frau señor senor señora senora monsieur madame mme signor \
          signora",
         )
@@ -560,7 +560,12 @@ pub(crate) fn is_subject_pronoun(w: &str) -> bool {
 /// Adverbs and auxiliaries allowed between a subject and its verb ("also said", "has
 /// repeatedly said", "later told").
 pub(crate) fn is_verb_filler(w: &str) -> bool {
-    let listed = {
+    is_listed_verb_filler(w) || is_ly_adverb(w)
+}
+
+/// The listed words of [`is_verb_filler`], without the "-ly" shape.
+pub(crate) fn is_listed_verb_filler(w: &str) -> bool {
+    {
         static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| {
             words(
                 "also later then again previously earlier once now has have had will would could \
@@ -571,8 +576,7 @@ pub(crate) fn is_verb_filler(w: &str) -> bool {
             )
         });
         SET.contains(w)
-    };
-    listed || is_ly_adverb(w)
+    }
 }
 
 /// A word that looks like an "-ly" adverb ("firmly", "privately"), not one of the nouns

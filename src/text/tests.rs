@@ -272,6 +272,16 @@ const ROWS: &[Row] = &[
         ],
         not: &["the mayor", "Sindaco", "Herr"],
     },
+    // A surname shaped like an "-ly" adverb is still the subject of its verb.
+    Row {
+        text: "Maeve Donnelly said the quota was unfair. Donnelly added that the boats would stay in port. The union has firmly said it would strike.",
+        want: &[
+            ("Maeve Donnelly", Person, "the quota was unfair", Reported),
+            ("Maeve Donnelly", Person, "the boats would stay in port", Reported),
+            ("the union", Organization, "it would strike", Reported),
+        ],
+        not: &[],
+    },
     // A first name that is also a function word; an adverb between commas.
     Row {
         text: "The mayor's deputy, Per Lind, said rationing would start. The opposition, however, called for a recount.",
