@@ -251,13 +251,7 @@ fn is_fragment(sents: &[crate::text::Sentence], i: usize) -> bool {
     let s = &sents[i];
     let alone = (i == 0 || sents[i - 1].paragraph != s.paragraph)
         && sents.get(i + 1).is_none_or(|n| n.paragraph != s.paragraph);
-    alone
-        && s.text
-            .trim_end()
-            .chars()
-            .last()
-            .is_some_and(char::is_alphanumeric)
-        && word_count(&s.text) <= FRAGMENT_MAX_WORDS
+    alone && crate::text::is_bare_line(&s.text, FRAGMENT_MAX_WORDS)
 }
 
 /// Whether a sentence reports that someone would not speak.

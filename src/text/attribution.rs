@@ -980,8 +980,7 @@ fn is_time_word_lower(w: &str) -> bool {
 /// shaped like an "-ly" adverb is a name there ("Kelly said", "Donnelly added").
 fn left_filler(t: &super::tokens::Token) -> bool {
     t.is_word()
-        && lx::is_verb_filler(&t.lower)
-        && !(t.is_cap() && lx::is_ly_adverb(&t.lower) && !lx::is_listed_verb_filler(&t.lower))
+        && (lx::is_listed_verb_filler(&t.lower) || (!t.is_cap() && lx::is_ly_adverb(&t.lower)))
 }
 
 /// Find the complement of a cue (lowercase form `w`), starting the search at token `k`.

@@ -83,11 +83,17 @@ pub struct TextAnalysis {
 /// Most words a headline line may have.
 const HEADLINE_MAX_WORDS: usize = 25;
 
+/// Whether a line (a sentence alone in its paragraph) is bare: at most `max_words` words
+/// and no closing punctuation, as headlines, bylines and subheads are.
+pub fn is_bare_line(text: &str, max_words: usize) -> bool {
+    let end = text.trim_end().chars().last();
+    end.is_some_and(char::is_alphanumeric) && text.split_whitespace().count() <= max_words
+}
+
 /// Whether the article's first sentence (its text and paragraph, and the next sentence's
 /// paragraph) is a headline line: alone in the first paragraph with more paragraphs after
 /// it, short, ending without punctuation, and not a byline ("By Jane Smith").
 fn is_headline_line(text: &str, paragraph: usize, next_paragraph: Option<usize>) -> bool {
-    let end = text.trim_end().chars().last();
     let byline = text
         .trim_start()
         .get(..3)
@@ -95,8 +101,7 @@ fn is_headline_line(text: &str, paragraph: usize, next_paragraph: Option<usize>)
     paragraph == 0
         && !byline
         && next_paragraph.is_some_and(|p| p > 0)
-        && end.is_some_and(char::is_alphanumeric)
-        && text.split_whitespace().count() <= HEADLINE_MAX_WORDS
+        && is_bare_line(text, HEADLINE_MAX_WORDS)
 }
 
 /// The article's headline line, when its text opens with one: a first paragraph of one
