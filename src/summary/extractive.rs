@@ -387,15 +387,25 @@ pub fn score_sentences(
 /// sentence fits the word budget (a very long lead), the single best sentence is returned
 /// whole: a summary is never cut mid-sentence.
 pub fn select(scored: &[Scored], vecs: &[Vec<f32>], opts: &SummaryOptions) -> Vec<usize> {
+    // The sentence each one leans on: the story sentence before it, skipping a byline,
+    // subhead or "Advertisement" line in between (never chosen itself).
+    let mut previous: Vec<Option<usize>> = Vec::with_capacity(scored.len());
+    let mut last_story = None;
+    for s in scored {
+        previous.push(last_story);
+        if s.words > 0 {
+            last_story = Some(s.index);
+        }
+    }
     let mut chosen: Vec<usize> = Vec::new();
     let mut used = 0usize;
     while chosen.len() < opts.max_sentences.max(1) {
         let mut best: Option<(usize, f32)> = None;
-        for s in scored {
+        for (k, s) in scored.iter().enumerate() {
             if chosen.contains(&s.index) || s.words == 0 || used + s.words > opts.max_words {
                 continue;
             }
-            if s.needs_previous && !chosen.contains(&(s.index.wrapping_sub(1))) {
+            if s.needs_previous && !previous[k].is_some_and(|p| chosen.contains(&p)) {
                 continue;
             }
             let redundancy = chosen
@@ -569,6 +579,32 @@ mod tests {
             ..SummaryOptions::default()
         };
         assert_eq!(select(&scored, &vecs, &opts3), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_reply_after_a_byline_line_waits_for_the_story_sentence_before() {
+        // Sentence 2 is an "Advertisement" line (never chosen); sentence 3 answers
+        // sentence 1 across it.
+        let vecs = orthogonal(4);
+        let opts = SummaryOptions {
+            max_sentences: 3,
+            ..SummaryOptions::default()
+        };
+        let scored = [
+            plain(0, 1.0, 10),
+            plain(1, 0.5, 10),
+            plain(2, 2.0, 0),
+            Scored {
+                needs_previous: true,
+                ..plain(3, 0.9, 10)
+            },
+        ];
+        assert_eq!(select(&scored, &vecs, &opts), vec![0, 1, 3]);
+        let opts2 = SummaryOptions {
+            max_sentences: 2,
+            ..SummaryOptions::default()
+        };
+        assert_eq!(select(&scored, &vecs, &opts2), vec![0, 1]);
     }
 
     #[test]
