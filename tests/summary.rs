@@ -506,7 +506,7 @@ fn stance_line_from_speakers() {
     let text = stance_line(&many, "the merger").unwrap().text;
     assert_eq!(
         text,
-        "Person 0, Person 1, Person 2, Person 3 and another speaker support the merger; others are neutral."
+        "Person 0, Person 1, Person 2, Person 3 and another speaker support the merger; the rest are neutral."
     );
 
     // Unnamed speakers who share a named group's position join its clause.
@@ -522,6 +522,36 @@ fn stance_line_from_speakers() {
         stance_line(&mixed, "a ceasefire").unwrap().text,
         "Oren Vasko supports a ceasefire; Talia Brecht, Mira Holt, Ivo Bran and others \
          are neutral."
+    );
+
+    // After "others" or "another speaker", a clause of the unnamed alone does not repeat
+    // the phrase; the last such clause holds the rest.
+    let spread: Vec<SpeakerReport> = [
+        ("Greta Holm", StanceLabel::Favor, 0.9),
+        ("Aksel Varn", StanceLabel::Favor, 0.85),
+        ("Rita Oyelaran", StanceLabel::Against, -0.8),
+        ("Bo Strand", StanceLabel::Against, -0.75),
+        ("Ines Dahl", StanceLabel::Favor, 0.4),
+        ("Kai Moss", StanceLabel::Favor, 0.35),
+        ("Lars Eke", StanceLabel::Against, -0.3),
+        ("Nina Roos", StanceLabel::Neutral, 0.0),
+        ("Olle Berg", StanceLabel::Neutral, 0.0),
+    ]
+    .into_iter()
+    .map(|(name, label, score)| speaker(name, label, score, None))
+    .collect();
+    let mut wary = spread.clone();
+    wary[6] = qualified(wary[6].clone());
+    assert_eq!(
+        stance_line(&wary, "the plan").unwrap().text,
+        "Greta Holm, Aksel Varn and others support the plan; Rita Oyelaran and Bo Strand \
+         oppose it; one more speaker is wary of it; the rest are neutral."
+    );
+    let single_rest: Vec<SpeakerReport> = spread[..8].to_vec();
+    assert_eq!(
+        stance_line(&single_rest, "the plan").unwrap().text,
+        "Greta Holm, Aksel Varn and others support the plan; Rita Oyelaran, Bo Strand \
+         and another speaker oppose it; the remaining speaker is neutral."
     );
 
     let neutral = vec![speaker("Astrid Lyngdal", StanceLabel::Neutral, 0.0, None)];

@@ -5,7 +5,9 @@
 //!
 //! Rules: speakers who take a side come first, strongest first; at most [`MAX_NAMES`]
 //! names; the rest are grouped per position ("another speaker opposes it", "others are
-//! neutral"), without counts: a number the article does not contain is never written.
+//! neutral"; after such a phrase "one more speaker", and in the last clause "the
+//! remaining speaker" / "the rest"), without counts: a number the article does not
+//! contain is never written.
 //! A qualified position (strength 1) is phrased "backs it conditionally" / "is wary of
 //! it". Strength comes from the speaker's words (a condition or hedge in the statements
 //! on their side: "only if", "unless", "may", "not convinced", ...; see
@@ -135,6 +137,7 @@ pub fn stance_line(speakers: &[SpeakerReport], target: &str) -> Option<SummarySe
     }
     counts.sort();
     let unnamed = |n: usize| if n == 1 { "another speaker" } else { "others" };
+    let mut unnamed_said = false;
     for (p, names) in &groups {
         let obj = object(*p);
         // The unnamed who share this position join its clause ("A, B and others are
@@ -143,6 +146,7 @@ pub fn stance_line(speakers: &[SpeakerReport], target: &str) -> Option<SummarySe
         if let Some(k) = counts.iter().position(|(q, _)| q == p) {
             let (_, n) = counts.remove(k);
             subject.push(unnamed(n));
+            unnamed_said = true;
         }
         clauses.push(format!(
             "{} {}",
@@ -150,9 +154,21 @@ pub fn stance_line(speakers: &[SpeakerReport], target: &str) -> Option<SummarySe
             p.predicate(subject.len() > 1, &obj)
         ));
     }
-    for (p, n) in counts {
+    // A clause of the unnamed alone, after an earlier "another speaker" or "others":
+    // "one more speaker" / "other speakers", and the last clause "the remaining speaker" /
+    // "the rest" (it holds everyone not yet named), so no phrase reads as said twice.
+    let last = counts.len();
+    for (k, (p, n)) in counts.into_iter().enumerate() {
         let obj = object(p);
-        clauses.push(format!("{} {}", unnamed(n), p.predicate(n > 1, &obj)));
+        let subject = match (unnamed_said, k + 1 == last, n) {
+            (false, _, n) => unnamed(n),
+            (true, true, 1) => "the remaining speaker",
+            (true, true, _) => "the rest",
+            (true, false, 1) => "one more speaker",
+            (true, false, _) => "other speakers",
+        };
+        unnamed_said = true;
+        clauses.push(format!("{subject} {}", p.predicate(n > 1, &obj)));
     }
     let text = format!("{}.", capitalise_first(&clauses.join("; ")));
 
