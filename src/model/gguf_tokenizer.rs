@@ -274,7 +274,9 @@ impl GgufTokenizer {
         if pre == PreKind::Qwen2 {
             // Qwen2's own tokenizer.json composes text to NFC first (llama.cpp skips this;
             // the two differ only on decomposed input).
-            inner.with_normalizer(Some(tokenizers::normalizers::unicode::NFC));
+            inner
+                .with_normalizer(Some(tokenizers::normalizers::unicode::NFC))
+                .map_err(|e| Error::ModelUnavailable(format!("GGUF tokenizer normalizer: {e}")))?;
         }
         inner.with_decoder(Some(ByteLevel::default()));
 
@@ -309,8 +311,9 @@ impl GgufTokenizer {
                 bytes.push(b);
             }
         }
-        inner.add_special_tokens(&special);
-        inner.add_tokens(&user);
+        let added = |e| Error::ModelUnavailable(format!("GGUF tokenizer added tokens: {e}"));
+        inner.add_special_tokens(special).map_err(added)?;
+        inner.add_tokens(user).map_err(added)?;
 
         // Ids that end a turn: the EOS/EOT ids, plus the usual chat end markers when they are
         // control tokens (llama.cpp finds these by text in the same way).
