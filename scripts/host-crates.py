@@ -29,30 +29,30 @@ def host_only() -> list[str]:
     def proc_macro(pid: str) -> bool:
         return any("proc-macro" in t["kind"] for t in packages[pid]["targets"])
 
+    def reach(starts, follow) -> set:
+        """The packages reachable from `starts` along the dependency edges `follow` keeps."""
+        seen, stack = set(), list(starts)
+        while stack:
+            pid = stack.pop()
+            if pid not in seen:
+                seen.add(pid)
+                stack.extend(d["pkg"] for d in nodes[pid]["deps"] if follow(d))
+        return seen
+
+    def kinds(dep) -> set:
+        return {k["kind"] for k in dep["dep_kinds"]}
+
     # What runs in the program: normal and dev dependencies, not entering proc macros.
-    target, stack = set(), [meta["resolve"]["root"]]
-    while stack:
-        pid = stack.pop()
-        if pid in target:
-            continue
-        target.add(pid)
-        for dep in nodes[pid]["deps"]:
-            kinds = {k["kind"] for k in dep["dep_kinds"]}
-            if kinds & {None, "dev"} and not proc_macro(dep["pkg"]):
-                stack.append(dep["pkg"])
+    target = reach(
+        [meta["resolve"]["root"]],
+        lambda d: kinds(d) & {None, "dev"} and not proc_macro(d["pkg"]),
+    )
     # What runs in the compiler: build dependencies and proc macros, with all they use.
-    host, stack = set(), []
-    for pid in target:
-        for dep in nodes[pid]["deps"]:
-            kinds = {k["kind"] for k in dep["dep_kinds"]}
-            if "build" in kinds or proc_macro(dep["pkg"]):
-                stack.append(dep["pkg"])
-    while stack:
-        pid = stack.pop()
-        if pid in host:
-            continue
-        host.add(pid)
-        stack.extend(dep["pkg"] for dep in nodes[pid]["deps"])
+    host = reach(
+        [d["pkg"] for pid in target for d in nodes[pid]["deps"]
+         if "build" in kinds(d) or proc_macro(d["pkg"])],
+        lambda d: True,
+    )
     runtime_names = {packages[p]["name"] for p in target}
     return sorted({packages[p]["name"] for p in host} - runtime_names)
 

@@ -371,7 +371,7 @@ fn finite_cue(
     }
     // Left: fillers, negation, infinitive, passive.
     let mut j = i;
-    while j > a && left_filler(&toks[j - 1]) {
+    while j > a && subject_verb_filler(&toks[j - 1]) {
         j -= 1;
     }
     if j > a && toks[j - 1].is_word() {
@@ -404,7 +404,7 @@ fn finite_cue(
         }
         if went_on {
             j -= 3;
-            while j > a && left_filler(&toks[j - 1]) {
+            while j > a && subject_verb_filler(&toks[j - 1]) {
                 j -= 1;
             }
         }
@@ -978,7 +978,7 @@ fn is_time_word_lower(w: &str) -> bool {
 
 /// A word between a subject and its verb ("also", "has", "firmly"). A capitalised word
 /// shaped like an "-ly" adverb is a name there ("Kelly said", "Donnelly added").
-fn left_filler(t: &super::tokens::Token) -> bool {
+fn subject_verb_filler(t: &super::tokens::Token) -> bool {
     t.is_word()
         && (lx::is_listed_verb_filler(&t.lower) || (!t.is_cap() && lx::is_ly_adverb(&t.lower)))
 }
@@ -1239,7 +1239,7 @@ fn clause_to_end(ctx: &Ctx, s: usize, b: usize) -> Complement {
                     v += 1;
                 }
             }
-            while v < b && toks[v].is_word() && lx::is_verb_filler(&toks[v].lower) {
+            while v < b && subject_verb_filler(&toks[v]) {
                 v += 1;
             }
             let is_subj =

@@ -565,18 +565,16 @@ pub(crate) fn is_verb_filler(w: &str) -> bool {
 
 /// The listed words of [`is_verb_filler`], without the "-ly" shape.
 pub(crate) fn is_listed_verb_filler(w: &str) -> bool {
-    {
-        static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| {
-            words(
-                "also later then again previously earlier once now has have had will would could \
-         may might did should must can shall does do already since first initially \
-         finally just still even only separately similarly jointly subsequently recently \
-         today yesterday personally reportedly herself himself itself themselves too all \
-         both",
-            )
-        });
-        SET.contains(w)
-    }
+    static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+        words(
+            "also later then again previously earlier once now has have had will would could \
+             may might did should must can shall does do already since first initially \
+             finally just still even only separately similarly jointly subsequently recently \
+             today yesterday personally reportedly herself himself itself themselves too all \
+             both",
+        )
+    });
+    SET.contains(w)
 }
 
 /// A word that looks like an "-ly" adverb ("firmly", "privately"), not one of the nouns
