@@ -243,9 +243,11 @@ pub fn background_frame(context: &str, statement: &str, cue: &str) -> bool {
         _ => lower.clone(),
     };
     // Compiled once: a past time, what may stand between the cue and it (up to four
-    // words: an addressee, "on Sunday"), what may stand before the cue.
-    static RES: OnceLock<[Regex; 3]> = OnceLock::new();
-    let [after, before, opening] = RES.get_or_init(|| {
+    // words: an addressee, "on Sunday"), what may stand before the cue, a time that opens
+    // the sentence, and one that opens it without a comma right before the subject and
+    // its cue ("Last year Dr. Ada Brenn described ...").
+    static RES: OnceLock<[Regex; 4]> = OnceLock::new();
+    let [after, before, opening, lead_in] = RES.get_or_init(|| {
         const MONTH: &str =
             "january|february|march|april|may|june|july|august|september|october|november|december";
         let when = format!(
@@ -258,14 +260,25 @@ pub fn background_frame(context: &str, statement: &str, cue: &str) -> bool {
             Regex::new(&format!(
                 r"^\W*({when}|(in|during|at|speaking)\s[^,]{{0,60}}?\s{when})\s*,"
             )),
+            // The subject: at most six words, no clause break.
+            Regex::new(&format!(r"^\W*{when}\s+([\w.'-]+\s+){{0,6}}$")),
         ]
         .map(|r| r.expect("background regexes are valid"))
     });
     if opening.is_match(&frame) {
         return true;
     }
-    // Each occurrence of the cue as a whole word.
     let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    // The cue right after an opening time and the subject, in the whole sentence: the
+    // statement may begin with its cue ("described the plan as ...").
+    if lower.match_indices(cue.as_str()).any(|(i, _)| {
+        !is_word(lower[..i].chars().next_back())
+            && !is_word(lower[i + cue.len()..].chars().next())
+            && lead_in.is_match(&lower[..i])
+    }) {
+        return true;
+    }
+    // Each occurrence of the cue as a whole word.
     frame.match_indices(cue.as_str()).any(|(i, _)| {
         let (head, tail) = (&frame[..i], &frame[i + cue.len()..]);
         !is_word(head.chars().next_back())
@@ -753,6 +766,16 @@ mod tests {
             "the toll was fair",
             "told"
         ));
+        assert!(bg(
+            "Last year Dr. Ada Brenn described the toll as \"daylight robbery\".",
+            "described the toll as \"daylight robbery\"",
+            "described"
+        ));
+        assert!(bg(
+            "Two years ago the harbour master said the toll was fair.",
+            "the toll was fair",
+            "said"
+        ));
         // Today's words; a past time inside the statement or on another verb.
         assert!(!bg(
             "Ada Brenn said the new toll would start in March.",
@@ -772,6 +795,16 @@ mod tests {
         assert!(!bg(
             "Ada Brenn said the ports were still closed after last year's storms.",
             "the ports were still closed after last year's storms",
+            "said"
+        ));
+        assert!(!bg(
+            "Last year's storms closed the ports, Ada Brenn said on Monday.",
+            "Last year's storms closed the ports,",
+            "said"
+        ));
+        assert!(!bg(
+            "Last year the union won a pay rise, and on Tuesday its leader said it was fair.",
+            "it was fair",
             "said"
         ));
         assert!(!bg(
