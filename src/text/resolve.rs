@@ -120,6 +120,7 @@ impl Resolver<'_, '_> {
             // the deal.") makes it a referent for a later "it", even before it speaks.
             self.sentence_initial_org(si, &sa.acts);
             self.sentence_initial_anonymous(si, &sa.acts);
+            self.name_revealed(si, &sa.acts);
             let mut prev_ids: Vec<usize> = Vec::new();
             for act in &sa.acts {
                 let mut ids = Vec::new();
@@ -380,6 +381,115 @@ impl Resolver<'_, '_> {
         if d.kind == DescKind::Person && (d.indefinite || (definite && relative)) {
             self.introduce(&d, si);
         }
+    }
+
+    /// A sentence that opens with an office and no name ("The region's chief medical
+    /// officer struck a more careful note.") and is followed, in its paragraph, by one that
+    /// introduces a single new person by name alone ("Last year Dr. Ada Brenn described
+    /// ..."): news reveals the office's holder that way, so the person takes the role, and
+    /// "the chief medical officer said" later is them, not a second voice. An office some
+    /// earlier person holds, or a name set off with its own role, is left alone.
+    fn name_revealed(&mut self, si: usize, acts: &[super::attribution::Act]) {
+        let ctx = self.ctx;
+        let (a, b) = ctx.sent_toks[si];
+        let next = si + 1;
+        if a + 2 >= b
+            || ctx.toks[a].lower != "the"
+            || next >= ctx.sent_toks.len()
+            || ctx.sent_spans[next].2 != ctx.sent_spans[si].2
+            || acts.iter().any(|x| x.subject_tok >= a && x.subject_tok < b)
+        {
+            return;
+        }
+        // "The [region's] chief medical officer": the head is the last role noun among the
+        // first three lowercase words after any possessive, with no verb-like word before it ("The minister
+        // blames farmers" is about the minister).
+        let mut lower_words = 0;
+        let mut head = None;
+        for k in a + 1..(a + 8).min(b) {
+            let t = &ctx.toks[k];
+            let plain = t.is_word() && !lx::is_function_word(&t.lower);
+            if !(plain || t.kind == super::tokens::TokKind::Poss)
+                || self.reg.tok_mention.contains_key(&k)
+            {
+                break;
+            }
+            // "The minister's spokesman": the owner's words are not the head's.
+            if t.kind == super::tokens::TokKind::Poss {
+                (lower_words, head) = (0, None);
+                continue;
+            }
+            if t.is_cap() {
+                continue;
+            }
+            let w = t.lower.as_str();
+            if lx::is_person_role(w) {
+                head = Some(k);
+            } else if w.ends_with("ed") || (w.ends_with('s') && !w.ends_with("ss")) {
+                break;
+            }
+            lower_words += 1;
+            if lower_words == 3 {
+                break;
+            }
+        }
+        let Some(h) = head else {
+            return;
+        };
+        let e = h + 1;
+        // "The finance minister, Ada Brenn," / "The finance minister Ada Brenn": named here.
+        let named = |k: usize| self.reg.tok_mention.contains_key(&k);
+        if (e < b && named(e)) || (e + 1 < b && ctx.toks[e].is_punct(",") && named(e + 1)) {
+            return;
+        }
+        let Some(SubjectRef::Desc(d)) = super::attribution::np_subject(ctx, self.reg, a, e) else {
+            return;
+        };
+        let Some(role) = role_from_tokens(ctx, a, e) else {
+            return;
+        };
+        if d.kind != DescKind::Person
+            || d.indefinite
+            || self.resolve_person_desc(&role, a, si).is_some()
+        {
+            return;
+        }
+        // The next sentence's people: exactly one, first named there, with no role yet
+        // and none set off beside the name.
+        let (na, nb) = ctx.sent_toks[next];
+        let mut people = Vec::new();
+        for m in self
+            .reg
+            .mentions
+            .iter()
+            .filter(|m| m.sentence == next && !m.in_quote)
+        {
+            let Some(id) = m.entity else { continue };
+            if m.class != NameClass::Person || people.iter().any(|&(p, _)| p == id) {
+                continue;
+            }
+            people.push((id, m.end));
+        }
+        let [(id, name_end)] = people[..] else {
+            return;
+        };
+        let ent = self.reg.entity(id);
+        if ent.kind != SpeakerKind::Person
+            || !ent.roles.is_empty()
+            || !(na..nb).contains(&ent.first_tok)
+            || (name_end < nb && ctx.toks[name_end].is_punct(","))
+        {
+            return;
+        }
+        self.reg.entity_mut(id).add_role(role);
+        self.desc_mentions
+            .push((id, (ctx.toks[a].start, ctx.toks[h].end)));
+        self.events.push(Ev {
+            tok: a,
+            sentence: si,
+            entity: id,
+            subj: true,
+        });
     }
 
     fn quote_at(&self, start: usize) -> Option<usize> {

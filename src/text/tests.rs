@@ -872,6 +872,32 @@ const ROWS: &[Row] = &[
         want: &[("Nils Arvid", Person, "it had earned its keep", Reported)],
         not: &[],
     },
+    // An office named first and its holder's name in the next sentence: one voice.
+    Row {
+        text: "The port's chief safety officer took a different line. Two years ago Dr. Ines Varga called the levy \"a tax on caution\". On Monday the chief safety officer said the levy had kept the harbour safe.",
+        want: &[
+            ("Ines Varga", Person, "the levy had kept the harbour safe", Reported),
+            ("Ines Varga", Person, "called the levy \"a tax on caution\"", Reported),
+        ],
+        not: &[],
+    },
+    // Not when the next name comes with its own role, or an earlier person holds the office.
+    Row {
+        text: "The finance minister arrived late. Ola Brun, a dock worker, said the strike would go on. The finance minister said the talks would resume.",
+        want: &[
+            ("Ola Brun", Person, "the strike would go on", Reported),
+            ("the finance minister", Person, "the talks would resume", Reported),
+        ],
+        not: &[],
+    },
+    Row {
+        text: "Finance Minister Ada Lenk opened the session. The finance minister spoke first. Ola Brun called the budget \"a start\". The minister said it would pass.",
+        want: &[
+            ("Ada Lenk", Person, "it would pass", Reported),
+            ("Ola Brun", Person, "called the budget \"a start\"", Reported),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
