@@ -1791,10 +1791,14 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     if h.is_word() && h.lower.ends_with("-year-old") && toks[s].lower == "the" {
         return Some(SubjectRef::Pronoun(head));
     }
+    // "a senior figure at the commission" is a person; "customs figures" are data.
+    let person_figure =
+        h.lower == "figure" && head > s && lx::is_person_figure_qualifier(&toks[head - 1].lower);
     if h.is_word()
         && lx::is_document_noun(&h.lower)
         && !lx::is_person_role(&h.lower)
         && !lx::is_org_noun(&h.lower)
+        && !person_figure
     {
         return None;
     }
@@ -1844,7 +1848,7 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     if lx::is_crowd_noun(w) {
         return None;
     }
-    if (lx::is_person_role(w) || (lx::is_title(w) && !lx::is_role_qualifier(w)))
+    if (lx::is_person_role(w) || (lx::is_title(w) && !lx::is_role_qualifier(w)) || person_figure)
         && !lx::is_plural_role(w)
     {
         // Possessed roles of things ("its members") are not voices.

@@ -515,6 +515,29 @@ pub(crate) fn is_document_noun(w: &str) -> bool {
     D.contains(&w)
 }
 
+/// Words that make "figure" a person ("a senior figure", "a leading opposition figure")
+/// rather than a number.
+pub(crate) fn is_person_figure_qualifier(w: &str) -> bool {
+    matches!(
+        w,
+        "senior"
+            | "leading"
+            | "prominent"
+            | "key"
+            | "veteran"
+            | "influential"
+            | "respected"
+            | "well-known"
+            | "top"
+            | "party"
+            | "opposition"
+            | "government"
+            | "political"
+            | "public"
+            | "establishment"
+    )
+}
+
 /// Determiners and possessive pronouns that can open a noun phrase.
 pub(crate) fn is_determiner(w: &str) -> bool {
     {

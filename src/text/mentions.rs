@@ -1629,7 +1629,7 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                         || (k > s
                             && matches!(
                                 toks[k - 1].lower.as_str(),
-                                "of" | "for" | "at" | "from" | "with" | "to" | "on"
+                                "of" | "for" | "at" | "from" | "with" | "to" | "on" | "in"
                             ));
                     seen_det = true;
                     ok
@@ -1638,6 +1638,21 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                     // talks", "a source close to the board", "an official briefed on it",
                     // "a diplomat involved in the talks".
                     k + 1 < ceil && (toks[k + 1].is_cap() || lx::is_determiner(&toks[k + 1].lower))
+                } else if w == "in" {
+                    // "a senior official in the League's arms office", "officials in
+                    // Dunmark": where an unnamed voice works. Not after a definite phrase
+                    // ("said the minister in Geneva": where they spoke), nor before an
+                    // unnamed thing ("an official in a statement").
+                    let p = &toks[k - 1];
+                    let unnamed_voice = k > s
+                        && p.is_word()
+                        && (lx::is_person_role(&p.lower) || lx::is_plural_role(&p.lower))
+                        && (matches!(toks[s].lower.as_str(), "a" | "an")
+                            || !lx::is_determiner(&toks[s].lower));
+                    unnamed_voice
+                        && k + 1 < ceil
+                        && (toks[k + 1].is_cap()
+                            || (toks[k + 1].lower == "the" && k + 2 < ceil && toks[k + 2].is_cap()))
                 } else if matches!(w, "of" | "for" | "at" | "from") {
                     k > s
                         && k + 1 < ceil

@@ -898,6 +898,17 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // An unnamed source is named with where they work, after "at" or "in"; where someone
+    // spoke is not part of the name, and "a senior figure" is a person.
+    Row {
+        text: "A senior figure at the port authority, who asked not to be named, said the levy would stay. According to a senior official in the Vell transport ministry, who asked not to be named, the line will close. \"We are ready,\" said the minister in Geneva.",
+        want: &[
+            ("a senior figure at the port authority", Anonymous, "the levy would stay", Reported),
+            ("a senior official in the Vell transport ministry", Anonymous, "the line will close", Reported),
+            ("the minister", Person, "We are ready", Direct),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
