@@ -139,6 +139,18 @@ impl Resolver<'_, '_> {
                     continue;
                 }
                 if let Some((rs, re)) = act.role {
+                    // "Passenger Watch, a consumer group, said": a name with no body noun
+                    // takes the apposition's, so "the group" later finds it.
+                    let body_noun = (rs..re)
+                        .rev()
+                        .map(|k| &ctx.toks[k])
+                        .find(|t| t.is_word() && !t.is_cap() && lx::is_org_noun(&t.lower));
+                    for &id in &ids {
+                        let ent = self.reg.entity_mut(id);
+                        if ent.kind == SpeakerKind::Organization && ent.head.is_none() {
+                            ent.head = body_noun.map(|t| t.lower.clone());
+                        }
+                    }
                     if let Some(role) = role_from_apposition(ctx, rs, re) {
                         for &id in &ids {
                             if self.reg.entity(id).kind == SpeakerKind::Person {
@@ -690,6 +702,10 @@ impl Resolver<'_, '_> {
         let head = ctx.toks[d.head].lower.clone();
         match d.kind {
             DescKind::Person if d.indefinite => {
+                if let Some(body) = self.spokesperson_for_speaking_body(d, si) {
+                    self.desc_mentions.push((body, span));
+                    return Some(body);
+                }
                 let mut e = Entity::new(SpeakerKind::Anonymous, name, d.start);
                 e.head = Some(head);
                 e.places = cap_words(ctx, d.start, d.end);
@@ -772,6 +788,54 @@ impl Resolver<'_, '_> {
                 Some(self.reg.add_entity(e))
             }
         }
+    }
+
+    /// "a spokeswoman for the group" / "a spokesman for Tessel Watch", when that body has
+    /// already spoken in the article: the spokesperson is its voice, not a second speaker.
+    /// (A spokesperson for a body that does not speak otherwise is the speaker, named by
+    /// the description.)
+    fn spokesperson_for_speaking_body(&self, d: &Desc, si: usize) -> Option<usize> {
+        let ctx = self.ctx;
+        let toks = &ctx.toks;
+        if !matches!(
+            toks[d.head].lower.as_str(),
+            "spokesman" | "spokeswoman" | "spokesperson"
+        ) {
+            return None;
+        }
+        let k = (d.head + 1..d.end).find(|&k| matches!(toks[k].lower.as_str(), "for" | "of"))?;
+        let (s, e) = (k + 1, d.end);
+        if s >= e {
+            return None;
+        }
+        // The body's name ("for Passenger Watch", however its words were read here), or
+        // a description ("for the group").
+        let bare = |t: &str| {
+            let t = t.to_lowercase();
+            t.strip_prefix("the ").map(str::to_string).unwrap_or(t)
+        };
+        let phrase = bare(&tokens_text(ctx, s, e));
+        let named = self
+            .reg
+            .entities
+            .iter()
+            .position(|x| x.kind == SpeakerKind::Organization && bare(&x.name) == phrase);
+        let body = if let Some(id) = named {
+            id
+        } else {
+            if toks[s].lower != "the" || e - s != 2 {
+                return None;
+            }
+            let head = toks[e - 1].lower.as_str();
+            if !lx::is_org_noun(head) {
+                return None;
+            }
+            self.resolve_org_desc(head, &[], s)
+                .or_else(|| self.unmarked_org(head, &[], s, si))?
+        };
+        (self.reg.entity(body).kind == SpeakerKind::Organization
+            && self.statements.contains_key(&body))
+        .then_some(body)
     }
 
     /// An entity a person description ("the minister", "the Ukrainian leader") refers to.

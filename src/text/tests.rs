@@ -909,6 +909,16 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // A spokesperson for a body that has spoken is its voice; for one that has not, the
+    // speaker is the spokesperson.
+    Row {
+        text: "Tessel Watch, a campaign group, said the toll was unfair. \"Drivers pay twice,\" a spokeswoman for the group said. A spokesman for the Vell Prosecution Office said the case was closed.",
+        want: &[
+            ("Tessel Watch", Organization, "Drivers pay twice", Direct),
+            ("a spokesman for the Vell Prosecution Office", Anonymous, "the case was closed", Reported),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
