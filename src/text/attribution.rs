@@ -992,6 +992,16 @@ fn complement(ctx: &Ctx, mut k: usize, b: usize, class: CueClass, w: &str) -> Co
     // Evaluative verbs: the object and what follows ("urged drivers to return",
     // "called on parliament to reject ...").
     if class == CueClass::Evaluative && toks[k].is_word() && toks[k].lower != "that" {
+        // "\"...?\" lawmakers asked in a motion tabled on Tuesday": only where and when,
+        // nobody's words (unlike "urged in a letter that ..." or "... at a rally to ...").
+        let circumstance_only = matches!(
+            toks[k].lower.as_str(),
+            "in" | "at" | "during" | "after" | "before" | "outside" | "inside" | "from"
+        ) && !(k..b)
+            .any(|m| matches!(toks[m].lower.as_str(), "that" | "to"));
+        if circumstance_only {
+            return Complement::None;
+        }
         return clause_to_end(ctx, k, b);
     }
     if takes_addressee(w) {

@@ -919,6 +919,16 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // After a quote, an evaluative cue followed only by where or when says nothing more:
+    // the quote is the statement. With "that" or "to" the clause is the statement.
+    Row {
+        text: "\"Stop now,\" Ola Brun urged at a rally in Kelso. Ada Brenn urged in a letter that the plan be dropped.",
+        want: &[
+            ("Ola Brun", Person, "Stop now", Direct),
+            ("Ada Brenn", Person, "urged in a letter that the plan be dropped", Reported),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
