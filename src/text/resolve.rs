@@ -414,8 +414,8 @@ impl Resolver<'_, '_> {
             return;
         }
         // "The [region's] chief medical officer": the head is the last role noun among the
-        // first three lowercase words after any possessive, with no verb-like word before it ("The minister
-        // blames farmers" is about the minister).
+        // first three lowercase words after any possessive, with no verb-like word before
+        // it ("The minister blames farmers" is about the minister).
         let mut lower_words = 0;
         let mut head = None;
         for k in a + 1..(a + 8).min(b) {
