@@ -387,7 +387,7 @@ pub(crate) fn is_org_noun(w: &str) -> bool {
          lines nations institution observatory centre center forum tribunal prosecutor's \
          conference summit parliaments ministries governments companies unions groups house \
          hall executive legislature municipality prefecture commune county state republic \
-         kingdom emirate commonwealth province guild chapter lodge",
+         kingdom emirate commonwealth province guild chapter lodge branch",
         )
     });
     O.contains(&w)

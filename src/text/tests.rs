@@ -929,6 +929,17 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // A local branch of a body speaks as itself.
+    Row {
+        text: "The Kelso branch of the Teachers' Union said the plan would cost jobs.",
+        want: &[(
+            "the Kelso branch of the Teachers' Union",
+            Organization,
+            "the plan would cost jobs",
+            Reported,
+        )],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
