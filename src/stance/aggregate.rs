@@ -268,22 +268,24 @@ pub fn background_frame(context: &str, statement: &str, cue: &str) -> bool {
     if opening.is_match(&frame) {
         return true;
     }
-    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
     // The cue right after an opening time and the subject, in the whole sentence: the
     // statement may begin with its cue ("described the plan as ...").
-    if lower.match_indices(cue.as_str()).any(|(i, _)| {
-        !is_word(lower[..i].chars().next_back())
-            && !is_word(lower[i + cue.len()..].chars().next())
-            && lead_in.is_match(&lower[..i])
-    }) {
+    if whole_word_offsets(&lower, &cue).any(|i| lead_in.is_match(&lower[..i])) {
         return true;
     }
-    // Each occurrence of the cue as a whole word.
-    frame.match_indices(cue.as_str()).any(|(i, _)| {
+    // Each occurrence of the cue in the attribution.
+    let dated = whole_word_offsets(&frame, &cue).any(|i| {
         let (head, tail) = (&frame[..i], &frame[i + cue.len()..]);
-        !is_word(head.chars().next_back())
-            && !is_word(tail.chars().next())
-            && (after.is_match(tail) || before.is_match(head))
+        after.is_match(tail) || before.is_match(head)
+    });
+    dated
+}
+
+/// Byte offsets where `word` stands in `text` as a whole word.
+fn whole_word_offsets<'a>(text: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    text.match_indices(word).map(|(i, _)| i).filter(move |&i| {
+        !is_word(text[..i].chars().next_back()) && !is_word(text[i + word.len()..].chars().next())
     })
 }
 

@@ -1643,10 +1643,10 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                     // Dunmark": where an unnamed voice works. Not after a definite phrase
                     // ("said the minister in Geneva": where they spoke), nor before an
                     // unnamed thing ("an official in a statement").
-                    let p = &toks[k - 1];
                     let unnamed_voice = k > s
-                        && p.is_word()
-                        && (lx::is_person_role(&p.lower) || lx::is_plural_role(&p.lower))
+                        && toks[k - 1].is_word()
+                        && (lx::is_person_role(&toks[k - 1].lower)
+                            || lx::is_plural_role(&toks[k - 1].lower))
                         && (matches!(toks[s].lower.as_str(), "a" | "an")
                             || !lx::is_determiner(&toks[s].lower));
                     unnamed_voice
