@@ -39,8 +39,10 @@ pub const DEFAULT_TARGET: &str = "a ceasefire";
 /// never silently truncated.
 pub const DEFAULT_MAX_TEXT_CHARS: usize = 200_000;
 
-/// One article to analyse.
+/// One article to analyse. A field the API doesn't know is an error, not ignored: a
+/// misspelt `target` would otherwise score every speaker toward the default target.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AnalyzeRequest {
     /// The article body (plain text).
     pub text: String,

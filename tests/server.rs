@@ -299,6 +299,10 @@ fn client_mistakes_get_4xx_json() {
             "unknown mode",
         ),
         (json!({"text": "A said B.", "target": ""}), "empty target"),
+        (
+            json!({"text": "A said B.", "tagret": "the merger"}),
+            "misspelt field",
+        ),
         (json!(["text"]), "not an object"),
     ] {
         let (st, _, v) = post_json(&c, &url, &body);

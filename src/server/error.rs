@@ -311,6 +311,15 @@ mod tests {
         assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(e.message.contains("an array"), "{}", e.message);
 
+        let e = parse_json::<AnalyzeRequest>(b"{\"text\": \"x\", \"tagret\": \"the merger\"}")
+            .unwrap_err();
+        assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            e.message.contains("unknown field `tagret`"),
+            "{}",
+            e.message
+        );
+
         let ok = parse_json::<AnalyzeRequest>(b"{\"text\": \"x\"}").unwrap();
         assert_eq!(ok.target, crate::engine::DEFAULT_TARGET);
     }

@@ -56,6 +56,7 @@ pub struct StanceResponse {
 
 /// `POST /v1/analyze/batch` body.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BatchRequest {
     /// At most `max-batch-documents` articles. Each is checked on its own: a bad item
     /// gets an inline error and does not fail the others.
@@ -91,6 +92,7 @@ pub struct StatusResponse {
 
 /// The batch body as received: items stay raw JSON so each is parsed (and fails) alone.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawBatch {
     documents: Vec<serde_json::Value>,
 }
