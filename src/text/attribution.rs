@@ -138,6 +138,8 @@ pub(crate) fn sentence_acts(
         } else if t.lower == "put" {
             if put_odds(ctx, i, b) {
                 finite_cue(ctx, reg, si, i, CueClass::Evaluative, &acts)
+            } else if put_it(ctx, i, b) {
+                finite_cue(ctx, reg, si, i, CueClass::Say, &acts)
             } else {
                 None
             }
@@ -279,6 +281,31 @@ fn put_odds(ctx: &Ctx, i: usize, b: usize) -> bool {
         k += 1;
     }
     false
+}
+
+/// "X put it more simply: \"...\"", "as X put it": "put it" introduces or closes a quote.
+/// Up to three words may follow "it" ("more simply", "this way") before a colon, a comma,
+/// a quote or the sentence's end.
+fn put_it(ctx: &Ctx, i: usize, b: usize) -> bool {
+    let toks = &ctx.toks;
+    if toks.get(i + 1).is_none_or(|t| t.lower != "it") {
+        return false;
+    }
+    let mut k = i + 2;
+    while k < b && k <= i + 4 && toks[k].is_word() && !toks[k].is_cap() {
+        if matches!(
+            toks[k].lower.as_str(),
+            "to" | "that" | "into" | "on" | "off" | "in"
+        ) {
+            return false;
+        }
+        k += 1;
+    }
+    k >= b
+        || toks[k].kind == TokKind::QuoteMark
+        || toks[k].is_punct(":")
+        || toks[k].is_punct(",")
+        || toks[k].is_punct(".")
 }
 
 type Found = Option<(Act, Option<(usize, usize)>)>;
@@ -455,13 +482,22 @@ fn finite_cue(
             } else if lx::is_subject_pronoun(&p.lower) {
                 subject = Some((vec![SubjectRef::Pronoun(j - 1)], j - 1, None));
                 subj_start = j - 1;
-            } else if matches!(p.lower.as_str(), "who") {
-                // "X, who said ..." / "X who said".
+            } else if matches!(p.lower.as_str(), "who" | "which") {
+                // "X, who said ..." / "X who said" / "the regulator - which said ...".
                 let mut e = j - 1;
-                if e > a && toks[e - 1].is_punct(",") {
+                if e > a
+                    && (toks[e - 1].is_punct(",")
+                        || (p.lower == "which"
+                            && matches!(toks[e - 1].text.as_str(), "-" | "\u{2013}" | "\u{2014}")))
+                {
                     e -= 1;
                 }
-                if let Some(s) = np_left(ctx, e, a) {
+                // "the report, which said": a document is no voice.
+                let document = p.lower == "which"
+                    && e > a
+                    && (lx::is_document_noun(&toks[e - 1].lower)
+                        || lx::is_voice_text(&toks[e - 1].lower));
+                if let Some(s) = np_left(ctx, e, a).filter(|_| !document) {
                     if let Some(sr) = np_subject(ctx, reg, s, e) {
                         subject = Some((vec![sr], s, None));
                         subj_start = s;
@@ -986,6 +1022,19 @@ fn subject_verb_filler(t: &super::tokens::Token) -> bool {
 /// Find the complement of a cue (lowercase form `w`), starting the search at token `k`.
 fn complement(ctx: &Ctx, mut k: usize, b: usize, class: CueClass, w: &str) -> Complement {
     let toks = &ctx.toks;
+    // "put it more simply: \"...\"": the words after "put" are no statement (see `put_it`).
+    if w == "put" && toks.get(k).is_some_and(|t| t.lower == "it") {
+        while k < b && toks[k].is_word() {
+            k += 1;
+        }
+        if k < b && (toks[k].is_punct(":") || toks[k].is_punct(",")) {
+            k += 1;
+        }
+        return match toks.get(k) {
+            Some(t) if k < b && t.kind == TokKind::QuoteMark => Complement::Quote(k),
+            _ => Complement::None,
+        };
+    }
     if k >= b {
         return Complement::None;
     }
@@ -1410,6 +1459,19 @@ fn segment_subject(
             break;
         }
     }
+    // "And Gwen Ellery, a farmer, said": a conjunction that opens the sentence is no part
+    // of the subject.
+    if let Some(last) = segs.last_mut() {
+        while last.0 < last.1
+            && toks[last.0].is_word()
+            && matches!(
+                toks[last.0].lower.as_str(),
+                "but" | "and" | "yet" | "so" | "meanwhile"
+            )
+        {
+            last.0 += 1;
+        }
+    }
     #[derive(Clone, Copy, PartialEq, Debug)]
     enum Seg {
         Relative,
@@ -1425,18 +1487,6 @@ fn segment_subject(
         .iter()
         .enumerate()
         .map(|(idx, &(s, e))| {
-            let mut s = s;
-            if idx + 1 == n {
-                while s < e
-                    && toks[s].is_word()
-                    && matches!(
-                        toks[s].lower.as_str(),
-                        "but" | "and" | "yet" | "so" | "meanwhile"
-                    )
-                {
-                    s += 1;
-                }
-            }
             if s >= e {
                 return Seg::Other;
             }
@@ -1737,6 +1787,15 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
             "of" | "for" | "at" | "from" | "in" | "with" | "close" | "familiar" | "involved"
         ) && toks[k].is_word()
         {
+            // "a Department for Education official": the connector is inside the body's
+            // name, and the role noun at the end is the head.
+            if toks[k - 1].is_cap()
+                && toks.get(k + 1).is_some_and(|n| n.is_cap())
+                && !toks[e - 1].is_cap()
+                && lx::is_person_role(&toks[e - 1].lower)
+            {
+                continue;
+            }
             // "sets of plans": a quantity noun passes the head on.
             if matches!(
                 toks[k - 1].lower.as_str(),
@@ -2188,8 +2247,17 @@ fn according_to(ctx: &Ctx, reg: &Registry, si: usize, i: usize) -> Found {
     });
     if lead {
         let mut k = after;
+        // "According to Dr. X of the University of Y, ...": the source's affiliation runs
+        // to the comma that ends the source, and the clause follows it.
+        let affiliation = (k < b && matches!(toks[k].lower.as_str(), "of" | "at" | "from"))
+            .then(|| (k + 1..b.min(k + 12)).find(|&c| toks[c].is_punct(",")))
+            .flatten()
+            .filter(|&c| (k + 1..c).all(|m| matches!(toks[m].kind, TokKind::Word | TokKind::Poss)));
+        if let Some(c) = affiliation {
+            k = c + 1;
+        }
         // Skip appositions and relative clauses after the source.
-        while k < b && toks[k].is_punct(",") {
+        while affiliation.is_none() && k < b && toks[k].is_punct(",") {
             let seg_start = k + 1;
             let mut m = seg_start;
             while m < b && !toks[m].is_punct(",") {

@@ -443,6 +443,18 @@ pub(crate) fn is_business_name_tail(w: &str) -> bool {
             | "brewing"
             | "steel"
             | "textiles"
+            | "terminals"
+            | "freight"
+            | "haulage"
+            | "supermarkets"
+            | "grocers"
+            | "engineering"
+            | "utilities"
+            | "chemicals"
+            | "plastics"
+            | "cement"
+            | "aviation"
+            | "packaging"
     )
 }
 
@@ -786,6 +798,52 @@ pub(crate) fn org_heads_compatible(desc: &str, have: &str) -> bool {
         "league" => matches!(have, "league" | "federation" | "association"),
         _ => false,
     }
+}
+
+/// "Defence Secretary", "the education secretary": a secretary who heads a government
+/// department, and so is "the minister" (not a general, permanent or press secretary).
+pub(crate) fn is_cabinet_secretary(head: &str, text: &str) -> bool {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .collect();
+    head == "secretary"
+        && words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "foreign"
+                    | "defence"
+                    | "defense"
+                    | "interior"
+                    | "home"
+                    | "education"
+                    | "health"
+                    | "justice"
+                    | "transport"
+                    | "energy"
+                    | "environment"
+                    | "trade"
+                    | "business"
+                    | "work"
+                    | "culture"
+                    | "treasury"
+                    | "agriculture"
+                    | "housing"
+                    | "state"
+            )
+        })
+        && !words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "general" | "permanent" | "press" | "private" | "executive" | "shadow"
+            )
+        })
+}
+
+/// A shadow minister's role ("the shadow defence secretary"): never the office itself.
+pub(crate) fn is_shadow_role(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.eq_ignore_ascii_case("shadow"))
 }
 
 /// Proper-name heads for government voices that need no article ("the Kremlin said",

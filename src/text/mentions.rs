@@ -1529,7 +1529,11 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                             && (lx::is_person_role(&before.lower)
                                 || lx::is_group_noun(&before.lower)
                                 || lx::is_org_noun(&before.lower))
-                            || (before.is_cap() && w == "of" && lx::is_org_noun(&before.lower))
+                            // "the Ministry of Defence", "a Department for Education
+                            // official".
+                            || (before.is_cap()
+                                && matches!(w, "of" | "for")
+                                && lx::is_org_noun(&before.lower))
                             || (before.is_word() && lx::is_group_noun(&before.lower))
                             // "Ola Brun from Dorn", "Ola Brun of the Greens": the name heads it.
                             || (before.is_cap() && matches!(w, "of" | "from" | "at"))

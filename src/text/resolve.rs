@@ -746,8 +746,15 @@ impl Resolver<'_, '_> {
             }
             DescKind::Org => {
                 let places = cap_words(ctx, d.start, d.end);
+                // "The regional health authority said": a description with words of its
+                // own before the head names a body of that kind; it doesn't refer back to
+                // a body of another kind ("the Health Quality Commission").
+                let modified = (d.start..d.head).any(|k| {
+                    let t = &ctx.toks[k];
+                    t.is_word() && !t.is_cap() && !lx::is_determiner(&t.lower)
+                });
                 let found = self
-                    .resolve_org_desc(&head, &places, d.start)
+                    .resolve_org_desc(&head, &places, d.start, modified)
                     .or_else(|| self.unmarked_org(&head, &places, d.start, si));
                 let found = found.or_else(|| self.lede_org(&head, &places, d.start, si));
                 if let Some(id) = found {
@@ -830,7 +837,7 @@ impl Resolver<'_, '_> {
             if !lx::is_org_noun(head) {
                 return None;
             }
-            self.resolve_org_desc(head, &[], s)
+            self.resolve_org_desc(head, &[], s, false)
                 .or_else(|| self.unmarked_org(head, &[], s, si))?
         };
         (self.reg.entity(body).kind == SpeakerKind::Organization
@@ -867,7 +874,9 @@ impl Resolver<'_, '_> {
                 continue;
             }
             let role_match = e.roles.iter().any(|r| {
-                lx::role_heads_compatible(&role.head, &r.head)
+                (lx::role_heads_compatible(&role.head, &r.head)
+                    || (role.head == "minister" && lx::is_cabinet_secretary(&r.head, &r.text)))
+                    && lx::is_shadow_role(&r.text) == lx::is_shadow_role(&role.text)
                     && (!r.former || role.former)
                     && desc_quals
                         .iter()
@@ -945,8 +954,15 @@ impl Resolver<'_, '_> {
         }
     }
 
-    /// An organisation a description ("the company", "The ministry") refers to.
-    fn resolve_org_desc(&self, head: &str, places: &[String], tok: usize) -> Option<usize> {
+    /// An organisation a description ("the company", "The ministry") refers to. With
+    /// `same_head`, only a body whose head is the description's own.
+    fn resolve_org_desc(
+        &self,
+        head: &str,
+        places: &[String],
+        tok: usize,
+        same_head: bool,
+    ) -> Option<usize> {
         let reg = &*self.reg;
         let mut cands = Vec::new();
         for id in self.recent_entities(tok) {
@@ -955,7 +971,7 @@ impl Resolver<'_, '_> {
                 continue;
             }
             let Some(h) = e.head.as_deref() else { continue };
-            if !lx::org_heads_compatible(head, h) {
+            if !lx::org_heads_compatible(head, h) || (same_head && head != h) {
                 continue;
             }
             if !places
@@ -1144,7 +1160,7 @@ impl Resolver<'_, '_> {
                     self.resolve_person_desc(&role, k, si)
                 } else {
                     let places = cap_words(ctx, k + 1, end);
-                    self.resolve_org_desc(&head, &places, k)
+                    self.resolve_org_desc(&head, &places, k, false)
                 };
                 if let Some(id) = id {
                     if speakers.contains(&id) {

@@ -72,6 +72,74 @@ const ROWS: &[Row] = &[
         want: &[("Piet Varga-Lind", Person, "the reservoir holds 40 million litres", Reported)],
         not: &[],
     },
+    // "according to X of Y, ..." before the clause: the affiliation belongs to the source.
+    Row {
+        text: "According to Dr. Inga Moss of the Harbour Institute, the dredging cost 12 million. According to Pavel Dune at Orrin's bank, rates will fall.",
+        want: &[
+            ("Inga Moss", Person, "the dredging cost 12 million", Reported),
+            ("Pavel Dune", Person, "rates will fall", Reported),
+        ],
+        not: &[],
+    },
+    // A conjunction before "X, a farmer, said" is no part of the subject.
+    Row {
+        text: "The talks resumed. And Nell Ashby, a goat farmer near Orrin Ford, said all she wanted was her fence back.",
+        want: &[("Nell Ashby", Person, "all she wanted was her fence back", Reported)],
+        not: &[],
+    },
+    // An unnamed official of a body whose name has "for" in it.
+    Row {
+        text: "A Department for Transport official, who asked not to be named, said the line would close. The official said buses would replace it.",
+        want: &[
+            ("a Department for Transport official", Anonymous, "the line would close", Reported),
+            ("a Department for Transport official", Anonymous, "buses would replace it", Reported),
+        ],
+        not: &[],
+    },
+    // A description with words of its own before the head is a body of that kind, not
+    // the earlier body of another kind.
+    Row {
+        text: "A review by the Care Standards Commission found long waits. The regional health authority said in a statement that it had approved the money.",
+        want: &[("the regional health authority", Organization, "it had approved the money", Reported)],
+        not: &["the Care Standards Commission"],
+    },
+    // A firm named "... Terminals" is a firm, so "the company" is that firm.
+    Row {
+        text: "In a statement, Orrin Quay Terminals called the strike \"unlawful\". The company said its offer stood.",
+        want: &[
+            ("Orrin Quay Terminals", Organization, "called the strike \"unlawful\"", Reported),
+            ("Orrin Quay Terminals", Organization, "its offer stood", Reported),
+        ],
+        not: &["the company"],
+    },
+    // A cabinet secretary is "the minister"; a shadow secretary is not the secretary.
+    Row {
+        text: "The Transport Secretary, Ilse Varden, defended the toll. The minister said that traffic had fallen. Tom Pryce, the shadow transport secretary, said it was a tax. Mr Pryce later urged the Transport Secretary to scrap it.",
+        want: &[
+            ("Ilse Varden", Person, "traffic had fallen", Reported),
+            ("Tom Pryce", Person, "it was a tax", Reported),
+        ],
+        not: &["the minister"],
+    },
+    // "put it" introduces a quote, or closes one ("as X put it").
+    Row {
+        text: "Outside the bank, Rhoda Kell, a retired nurse, put it more simply: \"One bank, one price, and we pay it.\" \"Nobody asked us,\" as Ivo Strand put it.",
+        want: &[
+            ("Rhoda Kell", Person, "One bank, one price, and we pay it.", Direct),
+            ("Ivo Strand", Person, "Nobody asked us", Direct),
+        ],
+        not: &[],
+    },
+    // ", which said" and " - which said": the body before the relative pronoun speaks; a
+    // document before it does not.
+    Row {
+        text: "The deal needs the approval of the Fair Markets Board - which said on Monday that it would open a review. Talks went on with the port authority, which said the cranes were safe. The report, which said rents had doubled, was ignored.",
+        want: &[
+            ("the Fair Markets Board", Organization, "it would open a review", Reported),
+            ("the port authority", Organization, "the cranes were safe", Reported),
+        ],
+        not: &["report"],
+    },
     // "according to X" after the clause.
     Row {
         text: "The vote was postponed twice, according to Selma Ruud.",
@@ -947,6 +1015,25 @@ const ROWS: &[Row] = &[
         not: &[],
     },
 ];
+
+/// "the Transport Secretary" after a shadow transport secretary has spoken is the
+/// secretary, not the shadow.
+#[test]
+fn a_shadow_secretary_is_not_the_secretary() {
+    let a = analyzed("The Transport Secretary, Ilse Varden, defended the toll. Tom Pryce, the shadow transport secretary, said it was a tax. Mr Pryce later urged the Transport Secretary to scrap it.");
+    let mentions = |name: &str| -> Vec<String> {
+        a.speakers
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.mentions.iter().map(|m| m.text.clone()).collect())
+            .unwrap_or_default()
+    };
+    assert!(
+        !mentions("Tom Pryce").contains(&"the Transport Secretary".to_string()),
+        "{:?}",
+        mentions("Tom Pryce")
+    );
+}
 
 #[test]
 fn attribution_patterns() {
