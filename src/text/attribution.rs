@@ -688,6 +688,15 @@ fn finite_cue(
             }
         }
     }
+    // "pressed ahead with its plan", "pressed on": going on, not speaking ("pressed for
+    // talks" and "pressed the minister to ..." are speech).
+    if matches!(w, "pressed" | "presses" | "pressing")
+        && toks
+            .get(i + 1)
+            .is_some_and(|n| matches!(n.lower.as_str(), "ahead" | "on" | "forward"))
+    {
+        return None;
+    }
     // "asked not to be named" / "asked not to be identified": a condition, not speech.
     if toks.get(i + 1).is_some_and(|t| t.lower == "not")
         && toks.get(i + 2).is_some_and(|t| t.lower == "to")
@@ -1471,6 +1480,15 @@ fn segment_subject(
         {
             last.0 += 1;
         }
+        // "A statement from the Water Board, read out by its clerk, said": the body the
+        // statement comes from is the subject, as when no aside follows it.
+        if let Some(k) = (last.0 + 1..(last.0 + 4).min(last.1)).find(|&k| {
+            matches!(toks[k].lower.as_str(), "from" | "by") && lx::is_voice_text(&toks[k - 1].lower)
+        }) {
+            if (last.0..k).all(|m| toks[m].is_word() && (m == last.0 || !toks[m].is_cap())) {
+                last.0 = k + 1;
+            }
+        }
     }
     #[derive(Clone, Copy, PartialEq, Debug)]
     enum Seg {
@@ -1499,7 +1517,10 @@ fn segment_subject(
                 && !f.is_cap()
                 && (fw.ends_with("ing")
                     || (fw.ends_with("ed") && fw.len() > 4 && !lx::is_person_role(fw))
-                    || matches!(fw, "known" | "seen" | "born" | "drawn"))
+                    || matches!(
+                        fw,
+                        "known" | "seen" | "born" | "drawn" | "read" | "written" | "led" | "run"
+                    ))
             {
                 return Seg::Relative;
             }
@@ -1779,6 +1800,11 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     if s >= e {
         return None;
     }
+    // "at least one leading economist warned": a count, not a voice the reader can place.
+    let at_least = |k: usize| k >= 1 && toks[k].lower == "least" && toks[k - 1].lower == "at";
+    if at_least(s) || (s >= 2 && at_least(s - 1)) {
+        return None;
+    }
     // The head of a right-built phrase is the last word before "of/for/at".
     let mut he = e;
     for k in s + 1..e {
@@ -1863,11 +1889,19 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     // "a senior figure at the commission" is a person; "customs figures" are data.
     let person_figure =
         h.lower == "figure" && head > s && lx::is_person_figure_qualifier(&toks[head - 1].lower);
+    // "the Harbour Youth Project": a capitalised "Project" after a name ends a body's
+    // name; "the project" is a thing.
+    let named_project = h.is_cap()
+        && h.lower == "project"
+        && head > s
+        && toks[head - 1].is_cap()
+        && !ctx.at_clause_start(head - 1);
     if h.is_word()
         && lx::is_document_noun(&h.lower)
         && !lx::is_person_role(&h.lower)
         && !lx::is_org_noun(&h.lower)
         && !person_figure
+        && !named_project
     {
         return None;
     }

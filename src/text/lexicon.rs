@@ -335,7 +335,7 @@ pub(crate) fn is_group_noun(w: &str) -> bool {
          commanders representatives spokesmen spokespeople authorities prosecutors \
          investigators executives sources envoys delegates delegations senators councillors \
          officers generals monitors inspectors regulators judges economists analysts experts \
-         scientists researchers",
+         scientists researchers governors trustees",
         )
     });
     G.contains(&w)

@@ -330,6 +330,25 @@ impl Registry {
         before.or_else(|| ids.iter().take(64).find(ok)).copied()
     }
 
+    /// The one person introduced before `tok` by a full name that starts with `first`
+    /// ("Carol Dunning", then "Carol said"); none when two share the first name.
+    pub fn person_by_first_name(&self, first: &str, tok: usize) -> Option<usize> {
+        let mut found = None;
+        for (id, e) in self.entities.iter().enumerate() {
+            if e.kind == SpeakerKind::Person
+                && e.tokens.len() >= 2
+                && e.tokens[0] == first
+                && e.first_tok < tok
+            {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(id);
+            }
+        }
+        found
+    }
+
     /// A person known so far only by surname (and maybe an honorific) whose surname and
     /// gender fit the full name `tokens`.
     pub fn surname_only_person(&self, tokens: &[String], gender: Option<Gender>) -> Option<usize> {
@@ -962,8 +981,17 @@ fn classify_and_link(
                     }
                 }
             } else {
-                // Honorific or title + surname.
-                match reg.person_by_surname(&nt[0], name_start, gender) {
+                // Honorific or title + surname; without either, maybe a first name used
+                // after the full name ("Carol Dunning ... Carol said").
+                let by_first = || {
+                    (title_end == 0)
+                        .then(|| reg.person_by_first_name(&nt[0], name_start))
+                        .flatten()
+                };
+                match reg
+                    .person_by_surname(&nt[0], name_start, gender)
+                    .or_else(by_first)
+                {
                     Some(id) => Some(id),
                     None => {
                         let mut e = Entity::new(
@@ -1062,7 +1090,10 @@ fn classify_and_link(
         }
         NameClass::Single => {
             let w = name_lows[0];
-            if let Some(id) = reg.person_by_surname(w, name_start, None) {
+            if let Some(id) = reg
+                .person_by_surname(w, name_start, None)
+                .or_else(|| reg.person_by_first_name(w, name_start))
+            {
                 reg.entity_mut(id).mentions.push(span);
                 reg.touch(id, name_start);
                 m.entity = Some(id);

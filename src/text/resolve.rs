@@ -93,6 +93,9 @@ impl Resolver<'_, '_> {
         let mut last_speaker: Vec<Option<(usize, String)>> = vec![None; all.len()];
         let mut colon_from: Option<(usize, usize, String)> = None; // (sentence, entity, cue)
         let mut pending: Vec<(usize, usize)> = Vec::new(); // (sentence, quote)
+                                                           // The last act spoken by exactly two people ("X and Y said"), for "the two
+                                                           // leaders said" after it: (sentence, the two).
+        let mut last_pair: Option<(usize, [usize; 2])> = None;
         for (si, sa) in all.iter().enumerate() {
             // Mentions of this sentence enter the history first.
             while mention_ptr < self.reg.mentions.len()
@@ -124,17 +127,36 @@ impl Resolver<'_, '_> {
             let mut prev_ids: Vec<usize> = Vec::new();
             for act in &sa.acts {
                 let mut ids = Vec::new();
-                for sr in &act.subjects {
-                    match sr {
-                        SubjectRef::SameAsPrevious => ids.extend(prev_ids.iter().copied()),
-                        other => {
-                            if let Some(id) = self.resolve_subject(other, si) {
-                                ids.push(id);
+                let pair = match act.subjects.as_slice() {
+                    [SubjectRef::Desc(d)] if refers_to_pair(ctx, d) => {
+                        last_pair.filter(|&(ps, _)| si <= ps + 2).map(|(_, p)| p)
+                    }
+                    _ => None,
+                };
+                if let Some(p) = pair {
+                    ids.extend(p);
+                } else {
+                    for sr in &act.subjects {
+                        match sr {
+                            SubjectRef::SameAsPrevious => ids.extend(prev_ids.iter().copied()),
+                            other => {
+                                if let Some(id) = self.resolve_subject(other, si) {
+                                    ids.push(id);
+                                }
                             }
                         }
                     }
                 }
                 ids.dedup();
+                if let [x, y] = ids[..] {
+                    if x != y
+                        && [x, y]
+                            .iter()
+                            .all(|&id| self.reg.entity(id).kind == SpeakerKind::Person)
+                    {
+                        last_pair = Some((si, [x, y]));
+                    }
+                }
                 if ids.is_empty() {
                     continue;
                 }
@@ -1373,4 +1395,18 @@ fn is_generic_body(head: &str) -> bool {
             | "organization"
             | "developer"
     )
+}
+
+/// "the two leaders", "both mayors", "the pair": a plural description that refers back to
+/// the two people who have just spoken together.
+fn refers_to_pair(ctx: &Ctx, d: &Desc) -> bool {
+    let words: Vec<&str> = (d.start..d.end)
+        .map(|k| ctx.toks[k].lower.as_str())
+        .skip_while(|&w| w == "the")
+        .collect();
+    match words.as_slice() {
+        ["two", w] | ["both", w] => lx::is_plural_role(w),
+        ["pair"] => true,
+        _ => false,
+    }
 }

@@ -140,6 +140,40 @@ const ROWS: &[Row] = &[
         ],
         not: &["report"],
     },
+    // A first name after the full name is that person.
+    Row {
+        text: "\"At last!\" said Tamsin Orley, 16. The club voted for it, according to Tamsin. Brin Hale, 44, said he was relieved. \"I hated those nights,\" Brin said.",
+        want: &[
+            ("Tamsin Orley", Person, "The club voted for it", Reported),
+            ("Brin Hale", Person, "I hated those nights", Direct),
+        ],
+        not: &[],
+    },
+    // "the two doctors said" right after two people spoke together: both of them.
+    Row {
+        text: "Ida Rask and Olaf Venn, who chair the nurses' council, said the walkout was a last resort. The two nurses said wards were short of staff.",
+        want: &[
+            ("Ida Rask", Person, "wards were short of staff", Reported),
+            ("Olaf Venn", Person, "wards were short of staff", Reported),
+        ],
+        not: &["two nurses"],
+    },
+    // A body named "... Project", a board of governors, a statement read out by a clerk.
+    Row {
+        text: "In a statement, the Dunmore Youth Project, which runs a drop-in centre, said it shared the goal. The governors of Kell Primary School said in a letter that they would not sign. A statement from the Tarn Water Board, read out by its clerk, said the hearing would close in May.",
+        want: &[
+            ("the Dunmore Youth Project", Organization, "it shared the goal", Reported),
+            ("the governors of Kell Primary School", Group, "they would not sign", Reported),
+            ("the Tarn Water Board", Organization, "the hearing would close in May", Reported),
+        ],
+        not: &[],
+    },
+    // "pressed ahead" is no speech, and "at least one economist" no voice to place.
+    Row {
+        text: "Vellcom pressed ahead with its bid, even as traders and at least one leading economist warned that prices would rise. Markets fell. At least one analyst said the bid was too high.",
+        want: &[],
+        not: &["Vellcom", "economist", "analyst"],
+    },
     // "according to X" after the clause.
     Row {
         text: "The vote was postponed twice, according to Selma Ruud.",
