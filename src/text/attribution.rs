@@ -470,6 +470,9 @@ fn finite_cue(
     }
     let mut subject: Option<Subject> = None;
     let mut inverted = false;
+    // "X, who said ..., was more guarded": the cue sits in a relative clause set off by
+    // commas, whose statement ends where the main clause's verb comes back.
+    let mut relative_aside = false;
     let mut subj_start = j; // first token of the subject phrase (for clause-first statements)
     if j > a {
         let p = &toks[j - 1];
@@ -501,6 +504,7 @@ fn finite_cue(
                     if let Some(sr) = np_subject(ctx, reg, s, e) {
                         subject = Some((vec![sr], s, None));
                         subj_start = s;
+                        relative_aside = e < j - 1;
                     }
                 }
             } else if let Some(s) = np_left(ctx, j, a).filter(|&s| {
@@ -722,6 +726,12 @@ fn finite_cue(
     } else {
         complement(ctx, after, b, class, w)
     };
+    let comp = match comp {
+        Complement::Clause(cs, ce) if relative_aside => {
+            Complement::Clause(cs, main_clause_resumes(ctx, cs, ce).unwrap_or(ce))
+        }
+        other => other,
+    };
     // "the deal that X said would end the war": the clause has a gap, and its subject is
     // outside this act; not a statement we can quote.
     if let Complement::Clause(cs, _) = comp {
@@ -756,8 +766,8 @@ fn finite_cue(
     let weak = lx::is_weak_cue(w);
     // "Her mother has told the family she will not go back, Kovac added.": the sentence
     // ends in its own attribution, whose speaker reports this one's words.
-    if let Complement::Clause(cs, _) = comp {
-        if ends_in_attribution(ctx, cs, b) {
+    if let Complement::Clause(cs, ce) = comp {
+        if ends_in_attribution(ctx, cs, if relative_aside { ce } else { b }) {
             return None;
         }
     }
@@ -877,6 +887,49 @@ fn ends_in_attribution(ctx: &Ctx, s: usize, e: usize) -> bool {
             || lx::is_person_role(w)
     };
     (cue(last) && named(first)) || (cue(first) && named(first + 1))
+}
+
+/// In a relative clause set off by commas ("X, who said in May that the bank was not for
+/// sale, was more guarded"), the comma after which the main clause's verb follows: a
+/// speech verb, an auxiliary or a past-tense verb, outside quotes.
+fn main_clause_resumes(ctx: &Ctx, cs: usize, ce: usize) -> Option<usize> {
+    let toks = &ctx.toks;
+    (cs + 1..ce.saturating_sub(1)).find(|&k| {
+        let n = &toks[k + 1];
+        toks[k].is_punct(",")
+            && toks[k].quote.is_none()
+            && n.is_word()
+            && !n.is_cap()
+            && n.quote.is_none()
+            && (lx::speech_verb(&n.lower).is_some_and(|(_, part)| !part)
+                || matches!(
+                    n.lower.as_str(),
+                    "was"
+                        | "were"
+                        | "is"
+                        | "are"
+                        | "has"
+                        | "have"
+                        | "had"
+                        | "will"
+                        | "would"
+                        | "struck"
+                        | "took"
+                        | "made"
+                        | "went"
+                        | "came"
+                        | "gave"
+                        | "kept"
+                        | "left"
+                        | "met"
+                        | "spoke"
+                        | "stood"
+                        | "sat"
+                        | "held"
+                        | "became"
+                        | "wrote"
+                ))
+    })
 }
 
 /// Whether the phrase starting at `s` is the object of a preposition ("a report published

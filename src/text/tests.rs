@@ -174,6 +174,17 @@ const ROWS: &[Row] = &[
         want: &[],
         not: &["Vellcom", "economist", "analyst"],
     },
+    // A cue inside a relative clause set off by commas: the statement ends where the
+    // main clause comes back.
+    Row {
+        text: "Ola Brun, who said in May that the bank was \"not for sale\", was more guarded on Tuesday. The Hosts Guild, which says it represents 640 owners, said the ban was unlawful.",
+        want: &[
+            ("Ola Brun", Person, "the bank was \"not for sale\"", Reported),
+            ("the Hosts Guild", Organization, "it represents 640 owners", Reported),
+            ("the Hosts Guild", Organization, "the ban was unlawful", Reported),
+        ],
+        not: &[],
+    },
     // "according to X" after the clause.
     Row {
         text: "The vote was postponed twice, according to Selma Ruud.",
