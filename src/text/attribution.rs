@@ -2244,7 +2244,19 @@ fn participle_cue(
             let mi = (a..i.min(a + 40))
                 .filter_map(|k| reg.tok_mention.get(&k).copied())
                 .find(|&mi| reg.mentions[mi].subjectish && reg.mentions[mi].entity.is_some())?;
-            subjects = vec![SubjectRef::Name(mi)];
+            // "X and Y, the commander of ..., defended the clause, calling it ...": both.
+            let end = reg.mentions[mi].end;
+            let second = (end + 1 < i && toks[end].lower == "and")
+                .then(|| reg.tok_mention.get(&(end + 1)).copied())
+                .flatten()
+                .filter(|&mj| {
+                    let m = &reg.mentions[mj];
+                    m.entity.is_some() && m.class == NameClass::Person
+                });
+            subjects = std::iter::once(mi)
+                .chain(second)
+                .map(SubjectRef::Name)
+                .collect();
             subject_tok = reg.mentions[mi].start;
         }
     } else if p.lower == "as"

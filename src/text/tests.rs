@@ -158,6 +158,16 @@ const ROWS: &[Row] = &[
         ],
         not: &["two nurses"],
     },
+    // A participle after two coordinated names gives both of them the words, so "the two
+    // leaders" after it are the pair.
+    Row {
+        text: "In a joint statement, President Ada Brun and Ilse Varga, the rebels' commander, defended the clause, calling it \"the price of peace.\"\n\nThe two leaders said the amnesty would cover both sides.",
+        want: &[
+            ("Ada Brun", Person, "the amnesty would cover both sides", Reported),
+            ("Ilse Varga", Person, "the amnesty would cover both sides", Reported),
+        ],
+        not: &["two leaders"],
+    },
     // A body named "... Project", a board of governors, a statement read out by a clerk.
     Row {
         text: "In a statement, the Dunmore Youth Project, which runs a drop-in centre, said it shared the goal. The governors of Kell Primary School said in a letter that they would not sign. A statement from the Tarn Water Board, read out by its clerk, said the hearing would close in May.",
