@@ -669,10 +669,16 @@ fn finite_cue(
     // "called on", "called it ...", "called the plan \"...\"" are speech.
     if matches!(w, "called" | "calls") {
         let next = toks.get(i + 1).map(|t| t.lower.as_str()).unwrap_or("");
+        // "called out \"Better than bankruptcy!\"": a shout, which is speech.
+        let called_out_quote = next == "out"
+            && toks
+                .get(i + 2)
+                .is_some_and(|t| t.kind == TokKind::QuoteMark || t.is_punct(":"));
         if matches!(
             next,
             "a" | "an" | "off" | "up" | "in" | "back" | "out" | "time" | "home"
-        ) {
+        ) && !called_out_quote
+        {
             return None;
         }
         if !matches!(
@@ -1096,6 +1102,15 @@ fn complement(ctx: &Ctx, mut k: usize, b: usize, class: CueClass, w: &str) -> Co
             Some(t) if k < b && t.kind == TokKind::QuoteMark => Complement::Quote(k),
             _ => Complement::None,
         };
+    }
+    // "called out \"...\"": the shout is the quote.
+    if w == "called"
+        && toks.get(k).is_some_and(|t| t.lower == "out")
+        && toks
+            .get(k + 1)
+            .is_some_and(|t| t.kind == TokKind::QuoteMark)
+    {
+        return Complement::Quote(k + 1);
     }
     if k >= b {
         return Complement::None;

@@ -69,7 +69,7 @@ pub(crate) fn speech_verb(w: &str) -> Option<(CueClass, bool)> {
          signalled signaled hinted cautioned observed remarked commented comments continued \
          concluded reported retorted joked quipped assured reassured informed briefed \
          mentioned messaged texted emailed blogged underlined underscored contended forecast \
-         projected indicated",
+         projected indicated shouted yelled interjected heckled",
         )
     });
     static EVAL: LazyLock<HashSet<&str>> = LazyLock::new(|| {
@@ -122,7 +122,7 @@ pub(crate) fn is_weak_cue(w: &str) -> bool {
          observed indicated projected forecast answered defended proposed proposes \
          protested objected rejected rejects dismissed dismisses questioned questions \
          doubted endorsed endorses reported put informed briefed mentioned recalled \
-         remarked challenged",
+         remarked challenged shouted yelled interjected heckled",
         )
     });
     SET.contains(w)

@@ -585,6 +585,11 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
                 continue;
             }
             let next_cap = j + 1 < b && toks[j + 1].is_cap();
+            // "Tobias Wren Jr.": the suffix keeps its period, and the name ends there.
+            if t.is_punct(".") && j > s && matches!(toks[j - 1].lower.as_str(), "jr" | "sr") {
+                j += 1;
+                break;
+            }
             if t.is_punct(".") && j > s && next_cap {
                 let p = &toks[j - 1];
                 if (p.text.chars().count() == 1 && p.is_cap())
@@ -632,6 +637,32 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
             // "the Economic Competition and Markets Office", "the Food and Drug Agency":
             // "and" inside a body's name, when the words after it end the name with an
             // organisation noun and the words before have none.
+            // "the Ministry of Health and Social Care", "the Ministry of Finance and
+            // Housing": after "<body> of <Cap>", "and" joins one to three more capitalised
+            // words that end the name and hold no title ("the Ministry of Defence and
+            // Foreign Minister Ana Lutz" stays two).
+            if has_org_head
+                && t.lower == "and"
+                && next_cap
+                && j > s + 2
+                && toks[j - 1].is_cap()
+                && (s..j).any(|k| matches!(toks[k].lower.as_str(), "of" | "for"))
+            {
+                let mut m = j + 1;
+                while m < b && m < j + 5 && toks[m].is_cap() {
+                    m += 1;
+                }
+                let plain = (j + 1..m).all(|k| {
+                    !lx::is_title(&toks[k].lower)
+                        && !lx::is_person_role(&toks[k].lower)
+                        && !lx::is_org_noun(&toks[k].lower)
+                        && lx::first_name_gender(&toks[k].lower).is_none()
+                });
+                if m - j - 1 <= 3 && plain && (m >= b || !toks[m].is_cap()) {
+                    j = m;
+                    continue;
+                }
+            }
             if the && !has_org_head && t.lower == "and" && next_cap {
                 let mut m = j + 1;
                 while m < b && m < j + 5 && toks[m].is_cap() {
@@ -644,8 +675,13 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
             }
             break;
         }
-        // Never end on a connector or a period.
-        while j > s && !toks[j - 1].is_cap() {
+        // Never end on a connector or a period (but "Jr." keeps its own).
+        let suffix_period = |j: usize| {
+            j >= s + 2
+                && toks[j - 1].is_punct(".")
+                && matches!(toks[j - 2].lower.as_str(), "jr" | "sr")
+        };
+        while j > s && !toks[j - 1].is_cap() && !suffix_period(j) {
             j -= 1;
         }
         if j > s {
@@ -1608,7 +1644,9 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                     && toks[k].is_cap())
                     || t.text == "." && k - 1 > floor && toks[k - 2].is_cap() && {
                         let p = &toks[k - 2];
-                        p.text.chars().count() == 1 || ABBREV_TITLES.contains(&p.lower.as_str())
+                        p.text.chars().count() == 1
+                            || ABBREV_TITLES.contains(&p.lower.as_str())
+                            || matches!(p.lower.as_str(), "jr" | "sr")
                     }
             }
             TokKind::QuoteMark => false,

@@ -195,6 +195,24 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // Shouts are speech: "shouted \"...\"", "called out \"...\"".
+    Row {
+        text: "As the minister rose, Pim Oster, a backbencher, shouted \"Shame on you!\" Then Lia Varn, another backbencher, called out \"Sit down!\", to jeers.",
+        want: &[
+            ("Pim Oster", Person, "Shame on you!", Direct),
+            ("Lia Varn", Person, "Sit down!", Direct),
+        ],
+        not: &[],
+    },
+    // "the Ministry of Health and Social Care" is one body; "Jr." ends a name with its period.
+    Row {
+        text: "The Ministry of Health and Social Care said no decision had been made. \"No,\" said Amos T. Ferrin Jr., the union leader.",
+        want: &[
+            ("the Ministry of Health and Social Care", Organization, "no decision had been made", Reported),
+            ("Amos T. Ferrin Jr.", Person, "No", Direct),
+        ],
+        not: &[],
+    },
     // "according to X" after the clause.
     Row {
         text: "The vote was postponed twice, according to Selma Ruud.",
