@@ -634,9 +634,6 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
                     continue;
                 }
             }
-            // "the Economic Competition and Markets Office", "the Food and Drug Agency":
-            // "and" inside a body's name, when the words after it end the name with an
-            // organisation noun and the words before have none.
             // "the Ministry of Health and Social Care", "the Ministry of Finance and
             // Housing": after "<body> of <Cap>", "and" joins one to three more capitalised
             // words that end the name and hold no title ("the Ministry of Defence and
@@ -663,6 +660,9 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
                     continue;
                 }
             }
+            // "the Economic Competition and Markets Office", "the Food and Drug Agency":
+            // "and" inside a body's name, when the words after it end the name with an
+            // organisation noun and the words before have none.
             if the && !has_org_head && t.lower == "and" && next_cap {
                 let mut m = j + 1;
                 while m < b && m < j + 5 && toks[m].is_cap() {
@@ -1644,9 +1644,7 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                     && toks[k].is_cap())
                     || t.text == "." && k - 1 > floor && toks[k - 2].is_cap() && {
                         let p = &toks[k - 2];
-                        p.text.chars().count() == 1
-                            || ABBREV_TITLES.contains(&p.lower.as_str())
-                            || matches!(p.lower.as_str(), "jr" | "sr")
+                        p.text.chars().count() == 1 || ABBREV_TITLES.contains(&p.lower.as_str())
                     }
             }
             TokKind::QuoteMark => false,
