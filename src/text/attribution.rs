@@ -308,6 +308,11 @@ fn put_it(ctx: &Ctx, i: usize, b: usize) -> bool {
         || toks[k].is_punct(".")
 }
 
+/// A hyphen, en dash or em dash standing as punctuation ("the regulator - which said").
+fn is_dash(t: &super::tokens::Token) -> bool {
+    t.kind == TokKind::Punct && matches!(t.text.as_str(), "-" | "\u{2013}" | "\u{2014}")
+}
+
 type Found = Option<(Act, Option<(usize, usize)>)>;
 
 /// Subjects, the subject's token and an optional role apposition (token range).
@@ -451,16 +456,14 @@ fn finite_cue(
     // "Ola Brun (left) said" / "Ola Brun — who chairs the panel — said": skip the aside.
     if j > a + 1 {
         let p = &toks[j - 1];
-        let dash =
-            |t: &super::tokens::Token| matches!(t.text.as_str(), "\u{2014}" | "\u{2013}" | "-");
         let open_at = if p.is_punct(")") {
             (j.saturating_sub(25).max(a)..j - 1)
                 .rev()
                 .find(|&k| toks[k].is_punct("("))
-        } else if p.kind == TokKind::Punct && dash(p) {
+        } else if is_dash(p) {
             (j.saturating_sub(30).max(a)..j - 1)
                 .rev()
-                .find(|&k| toks[k].kind == TokKind::Punct && dash(&toks[k]))
+                .find(|&k| is_dash(&toks[k]))
         } else {
             None
         };
@@ -489,9 +492,7 @@ fn finite_cue(
                 // "X, who said ..." / "X who said" / "the regulator - which said ...".
                 let mut e = j - 1;
                 if e > a
-                    && (toks[e - 1].is_punct(",")
-                        || (p.lower == "which"
-                            && matches!(toks[e - 1].text.as_str(), "-" | "\u{2013}" | "\u{2014}")))
+                    && (toks[e - 1].is_punct(",") || (p.lower == "which" && is_dash(&toks[e - 1])))
                 {
                     e -= 1;
                 }

@@ -93,8 +93,9 @@ impl Resolver<'_, '_> {
         let mut last_speaker: Vec<Option<(usize, String)>> = vec![None; all.len()];
         let mut colon_from: Option<(usize, usize, String)> = None; // (sentence, entity, cue)
         let mut pending: Vec<(usize, usize)> = Vec::new(); // (sentence, quote)
-                                                           // The last act spoken by exactly two people ("X and Y said"), for "the two
-                                                           // leaders said" after it: (sentence, the two).
+
+        // The last act spoken by exactly two people ("X and Y said"), for "the two leaders
+        // said" after it: (sentence, the two).
         let mut last_pair: Option<(usize, [usize; 2])> = None;
         for (si, sa) in all.iter().enumerate() {
             // Mentions of this sentence enter the history first.
