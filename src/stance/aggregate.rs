@@ -255,7 +255,10 @@ pub fn background_frame(context: &str, statement: &str, cue: &str) -> bool {
         );
         [
             Regex::new(&format!(r"^(\s+[\w'-]+){{0,4}}?\s+{when}\b")),
-            Regex::new(r"\b(once|previously|formerly|had|earlier)\s+$"),
+            // "had called", "who last year called", "who in March had himself urged".
+            Regex::new(&format!(
+                r"\b({when}|once|previously|formerly|had|earlier)(\s+(had|has|have|himself|herself|itself|themselves|also|publicly|repeatedly|first))*\s+$"
+            )),
             // "In 2019, she said" / "In an interview with Harbour FM last March, she called".
             Regex::new(&format!(
                 r"^\W*({when}|(in|during|at|speaking)\s[^,]{{0,60}}?\s{when})\s*,"
@@ -272,6 +275,13 @@ pub fn background_frame(context: &str, statement: &str, cue: &str) -> bool {
     // statement may begin with its cue ("described the plan as ...").
     if whole_word_offsets(&lower, &cue).any(|i| lead_in.is_match(&lower[..i])) {
         return true;
+    }
+    // A statement that begins with its cue ("who last year called the plan \"a trap\""):
+    // the words right before it.
+    if let Some(i) = lower.find(&words).filter(|_| words.starts_with(&cue)) {
+        if !words.is_empty() && before.is_match(&lower[..i]) {
+            return true;
+        }
     }
     // Each occurrence of the cue in the attribution.
     let dated = whole_word_offsets(&frame, &cue).any(|i| {
@@ -772,6 +782,16 @@ mod tests {
             "Last year Dr. Ada Brenn described the toll as \"daylight robbery\".",
             "described the toll as \"daylight robbery\"",
             "described"
+        ));
+        assert!(bg(
+            "Ada Brenn, who last year called the toll \"a scandal,\" was calmer.",
+            "called the toll \"a scandal,\"",
+            "called"
+        ));
+        assert!(bg(
+            "Ada Brenn, who in March had herself urged a pause, said the toll was fair.",
+            "urged a pause",
+            "urged"
         ));
         assert!(bg(
             "Two years ago the harbour master said the toll was fair.",

@@ -453,6 +453,16 @@ fn finite_cue(
     {
         return None;
     }
+    // "X, a councillor who last year called ...": a time adjunct between the relative
+    // pronoun and its verb.
+    if let Some(w) = (j.saturating_sub(5).max(a)..j)
+        .rev()
+        .find(|&k| matches!(toks[k].lower.as_str(), "who" | "which"))
+    {
+        if w + 1 < j && (w + 1..j).all(|k| is_time_adjunct_word(&toks[k])) {
+            j = w + 1;
+        }
+    }
     // "Ola Brun (left) said" / "Ola Brun — who chairs the panel — said": skip the aside.
     if j > a + 1 {
         let p = &toks[j - 1];
@@ -479,7 +489,10 @@ fn finite_cue(
     let mut subj_start = j; // first token of the subject phrase (for clause-first statements)
     if j > a {
         let p = &toks[j - 1];
-        if p.is_word() {
+        // "Tobias Wren Jr. said": the suffix's period ends the name, not the clause.
+        let suffix_period =
+            p.is_punct(".") && j >= a + 2 && matches!(toks[j - 2].lower.as_str(), "jr" | "sr");
+        if p.is_word() || suffix_period {
             if matches!(p.lower.as_str(), "and" | "but" | "or") && !prev.is_empty() {
                 // "... and urged ...": the subject of the act before.
                 let last = prev.last().expect("checked non-empty");
@@ -502,7 +515,24 @@ fn finite_cue(
                     && (lx::is_document_noun(&toks[e - 1].lower)
                         || lx::is_voice_text(&toks[e - 1].lower));
                 if let Some(s) = np_left(ctx, e, a).filter(|_| !document) {
-                    if let Some(sr) = np_subject(ctx, reg, s, e) {
+                    // "Greta Vall, a former auditor, who said ..." / "Ivo Dren, a councillor
+                    // who last year called ...": the relative clause is about the person the
+                    // description is set beside.
+                    let named = (s > a + 1
+                        && toks[s - 1].is_punct(",")
+                        && matches!(toks[s].lower.as_str(), "a" | "an" | "the"))
+                    .then(|| reg.tok_mention.get(&(s - 2)).copied())
+                    .flatten()
+                    .filter(|&mi| {
+                        let m = &reg.mentions[mi];
+                        m.end == s - 1 && m.class == NameClass::Person && m.entity.is_some()
+                    });
+                    if let Some(mi) = named {
+                        let start = reg.mentions[mi].start;
+                        subject = Some((vec![SubjectRef::Name(mi)], start, None));
+                        subj_start = start;
+                        relative_aside = true;
+                    } else if let Some(sr) = np_subject(ctx, reg, s, e) {
                         subject = Some((vec![sr], s, None));
                         subj_start = s;
                         relative_aside = e < j - 1;
@@ -901,10 +931,23 @@ fn ends_in_attribution(ctx: &Ctx, s: usize, e: usize) -> bool {
 /// speech verb, an auxiliary or a past-tense verb, outside quotes.
 fn main_clause_resumes(ctx: &Ctx, cs: usize, ce: usize) -> Option<usize> {
     let toks = &ctx.toks;
-    (cs + 1..ce.saturating_sub(1)).find(|&k| {
-        let n = &toks[k + 1];
+    // The comma may close a quoted phrase ("who called it \"a trap,\" took a different
+    // view"): the statement then keeps the phrase's closing mark.
+    let inside_quote = |k: usize| {
+        toks[k].quote.is_some()
+            && toks
+                .get(k + 1)
+                .is_some_and(|q| q.kind == TokKind::QuoteMark)
+            && k + 2 < ce
+    };
+    let resumes = (cs + 1..ce.saturating_sub(1)).find(|&k| {
+        let n = if inside_quote(k) {
+            &toks[k + 2]
+        } else {
+            &toks[k + 1]
+        };
         toks[k].is_punct(",")
-            && toks[k].quote.is_none()
+            && (toks[k].quote.is_none() || inside_quote(k))
             && n.is_word()
             && !n.is_cap()
             && n.quote.is_none()
@@ -936,6 +979,11 @@ fn main_clause_resumes(ctx: &Ctx, cs: usize, ce: usize) -> Option<usize> {
                         | "became"
                         | "wrote"
                 ))
+    })?;
+    Some(if inside_quote(resumes) {
+        resumes + 2
+    } else {
+        resumes
     })
 }
 
@@ -1596,6 +1644,9 @@ fn segment_subject(
             if fw == "one" && s + 1 < e && toks[s + 1].lower == "of" {
                 return Seg::Relative;
             }
+            if is_party_tag(ctx, s, e) {
+                return Seg::Relative;
+            }
             let leftmost = idx + 1 == n;
             // "X, however, said" / "X, in a statement, said" / "X, for her part, said".
             let adverb = e - s == 1
@@ -1663,7 +1714,9 @@ fn segment_subject(
             {
                 return Seg::Appos;
             }
-            if names_in(ctx, reg, s, e).is_some() {
+            if names_in(ctx, reg, s, e).is_some()
+                || (!leftmost && role_prefixed_name(ctx, reg, s, e).is_some())
+            {
                 return Seg::Names;
             }
             if lx::is_preposition(fw)
@@ -1727,7 +1780,14 @@ fn segment_subject(
                         continue;
                     }
                 }
-                let subs = names_in(ctx, reg, s, e)?;
+                // "season-ticket holder Marcy Dell": the name after its role prefix.
+                let (s, subs) = match names_in(ctx, reg, s, e) {
+                    Some(subs) => (s, subs),
+                    None => {
+                        let mi = role_prefixed_name(ctx, reg, s, e)?;
+                        (reg.mentions[mi].start, vec![SubjectRef::Name(mi)])
+                    }
+                };
                 let role = if idx > 0 && matches!(kinds[idx - 1], Seg::Np | Seg::Appos) {
                     Some(segs[idx - 1])
                 } else if idx + 1 < n && matches!(kinds[idx + 1], Seg::Np | Seg::Other | Seg::Appos)
@@ -1862,6 +1922,74 @@ fn names_in(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Option<Vec<Subject
     (!out.is_empty()).then_some(out)
 }
 
+/// A word of a short time adjunct ("last year", "in 2021", "earlier this month").
+fn is_time_adjunct_word(t: &super::tokens::Token) -> bool {
+    (t.kind == TokKind::Num && t.text.len() == 4)
+        || lx::is_time_word(&t.lower)
+        || matches!(
+            t.lower.as_str(),
+            "last"
+                | "this"
+                | "year"
+                | "month"
+                | "week"
+                | "earlier"
+                | "previously"
+                | "recently"
+                | "once"
+                | "in"
+                | "on"
+                | "ago"
+        )
+}
+
+/// An unnamed person described at the very start of the sentence ("A judge in Castrel",
+/// "The magistrate"), before `i`.
+fn opening_person_desc(ctx: &Ctx, reg: &Registry, a: usize, i: usize) -> Option<Desc> {
+    if !matches!(ctx.toks[a].lower.as_str(), "a" | "an" | "the") {
+        return None;
+    }
+    let e = np_right(ctx, a, i)?;
+    match np_subject(ctx, reg, a, e)? {
+        SubjectRef::Desc(d) if d.kind == DescKind::Person => Some(d),
+        _ => None,
+    }
+}
+
+/// "D-Westbrook", "R-Tex.": an American legislator's party and state, set off after the
+/// name ("Sen. Ana Pruitt, D-Westbrook, said"); never a voice of its own.
+fn is_party_tag(ctx: &Ctx, s: usize, e: usize) -> bool {
+    let toks = &ctx.toks;
+    let text: String = (s..e).map(|k| toks[k].text.as_str()).collect();
+    let mut chars = text.chars();
+    matches!(chars.next(), Some('D' | 'R' | 'I'))
+        && chars.next() == Some('-')
+        && chars.next().is_some_and(char::is_uppercase)
+        && chars.all(|c| c.is_alphabetic() || c == '.')
+}
+
+/// A person's name after a lowercase role prefix that takes up the whole segment
+/// ("season-ticket holder Marcy Dell", "bus driver Omar Teale"): the name's mention.
+fn role_prefixed_name(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Option<usize> {
+    let toks = &ctx.toks;
+    let mi = *reg.tok_mention.get(&(e - 1))?;
+    let m = &reg.mentions[mi];
+    if m.end != e || m.class != NameClass::Person || m.entity.is_none() || m.start <= s {
+        return None;
+    }
+    let prefix = s..m.start;
+    let lowercase = prefix.clone().all(|k| {
+        let t = &toks[k];
+        (t.is_word() && !t.is_cap() && !lx::is_determiner(&t.lower)) || t.is_punct("-")
+    });
+    let last = &toks[m.start - 1].lower;
+    let role = prefix.clone().any(|k| lx::is_person_role(&toks[k].lower))
+        || ["er", "or", "ist", "ian", "ant", "ent"]
+            .iter()
+            .any(|x| last.ends_with(x));
+    (lowercase && role && toks[m.start - 1].is_word()).then_some(mi)
+}
+
 /// The name/description/pronoun a noun phrase over tokens `s..e` denotes as a speaker, or
 /// None for things that cannot speak (documents, crowds, places, months).
 pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Option<SubjectRef> {
@@ -1898,11 +2026,21 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
             ) {
                 continue;
             }
-            he = k;
+            // "a prosecutor not involved in the case": "not" belongs to the tail.
+            he = if k > s + 1 && toks[k - 1].lower == "not" {
+                k - 1
+            } else {
+                k
+            };
             break;
         }
     }
-    let head = he - 1;
+    let mut head = he - 1;
+    // "Hale Merrow Sr.": the name, not its suffix's period, is the head.
+    if head > s && toks[head].is_punct(".") && matches!(toks[head - 1].lower.as_str(), "jr" | "sr")
+    {
+        head -= 1;
+    }
     let h = &toks[head];
     if e - s == 1 && h.is_word() && lx::is_subject_pronoun(&h.lower) {
         return Some(SubjectRef::Pronoun(head));
@@ -1926,6 +2064,11 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
         toks.get(k + 1)
             .is_some_and(|n| lx::is_anonymous_tail(&toks[k].lower, &n.lower))
     }) {
+        let fi = if fi > s + 1 && toks[fi - 1].lower == "not" {
+            fi - 1
+        } else {
+            fi
+        };
         let hw = toks[fi - 1].lower.as_str();
         if matches!(
             hw,
@@ -2255,6 +2398,11 @@ fn participle_cue(
         if let Some(last) = prev.last() {
             subjects = vec![SubjectRef::SameAsPrevious];
             subject_tok = last.subject_tok;
+        } else if let Some(d) = opening_person_desc(ctx, reg, a, i) {
+            // "A judge in Castrel on Monday refused bail for the former mayor, Ben Harl,
+            // saying ...": the description that opens the sentence is its subject.
+            subjects = vec![SubjectRef::Desc(d)];
+            subject_tok = a;
         } else {
             // "X spoke at length, saying ...": the sentence's first subject-like name.
             let mi = (a..i.min(a + 40))

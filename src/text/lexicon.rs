@@ -128,6 +128,12 @@ pub(crate) fn is_weak_cue(w: &str) -> bool {
     SET.contains(w)
 }
 
+/// "a prosecutor not involved in the case": the word after "not" that keeps an unnamed
+/// source's description going.
+pub(crate) fn is_not_party_to(w: &str) -> bool {
+    w == "involved"
+}
+
 /// The tail that makes a description an anonymous source: "a person familiar with the
 /// talks", "sources close to the board", "an official briefed on it", "a diplomat involved
 /// in the negotiations". `word` is the adjective or participle, `link` the word after it.
@@ -470,7 +476,8 @@ pub(crate) fn is_place_word(w: &str) -> bool {
          northern southern eastern western upper lower prefecture oblast territory \
          territories state republic kingdom arena stadium cathedral basilica church mosque \
          temple palace castle tower plaza market reach falls springs creek glacier pass ridge \
-         fjord line",
+         fjord line row crescent terrace mews grove parade drive field fields airfield \
+         meadow meadows common green",
         )
     });
     P.contains(&w)
@@ -731,6 +738,10 @@ pub(crate) fn role_heads_compatible(desc: &str, have: &str) -> bool {
             )
         }
         "economist" | "analyst" => matches!(h, "economist" | "analyst"),
+        "lawyer" | "counsel" | "attorney" | "barrister" | "solicitor" | "advocate" => matches!(
+            h,
+            "lawyer" | "counsel" | "attorney" | "barrister" | "solicitor" | "advocate"
+        ),
         _ => false,
     }
 }
@@ -773,6 +784,17 @@ pub(crate) fn org_heads_compatible(desc: &str, have: &str) -> bool {
                             | "army"
                             | "brigade"
                             | "brigades"
+                            // "the Halden Rights Centre ... the group said".
+                            | "centre"
+                            | "center"
+                            | "forum"
+                            | "watch"
+                            | "initiative"
+                            | "project"
+                            | "league"
+                            | "foundation"
+                            | "institute"
+                            | "committee"
                     ))
         }
         "union" => matches!(have, "union" | "federation" | "confederation"),

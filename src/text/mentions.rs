@@ -887,7 +887,18 @@ fn classify_and_link(
         && toks[run.start - 2].is_word()
         && !toks[run.start - 2].is_cap()
         && lx::is_place_word(&toks[run.start - 2].lower);
-    let place = lx::is_place_word(last)
+    // "Jenna Park said", "Park said" after her: a place word that is also a surname names
+    // a person when a known first name opens the run, when the run is that person's
+    // surname, or when a speech verb follows.
+    let surname_like = (name_lows.len() >= 2 && lx::first_name_gender(name_lows[0]).is_some())
+        || (name_lows.len() == 1
+            && reg
+                .person_by_surname(name_lows[0], run.start, None)
+                .is_some_and(|id| reg.entity(id).first_tok < run.start))
+        || toks.get(run.end).is_some_and(|t| {
+            t.is_word() && !t.is_cap() && lx::speech_verb(&t.lower).is_some_and(|(_, part)| !part)
+        });
+    let place = (lx::is_place_word(last) && !surname_like)
         || of_place
         || matches!(
             lows.first().copied(),
@@ -1365,6 +1376,21 @@ fn attach_roles(
                 });
             }
         }
+        // "Oskar Dremm, for the defence,": counsel in a courtroom.
+        if e == s + 3
+            && toks[s].lower == "for"
+            && toks[s + 1].lower == "the"
+            && matches!(
+                toks[s + 2].lower.as_str(),
+                "defence" | "defense" | "prosecution" | "crown" | "claimant" | "plaintiff"
+            )
+        {
+            reg.entity_mut(id).add_role(Role {
+                head: "counsel".to_string(),
+                text: format!("counsel {}", tokens_text(ctx, s, e)),
+                ..Role::default()
+            });
+        }
         if s < e {
             let first = &toks[s];
             let mut re0 = s;
@@ -1583,7 +1609,14 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                     }
                     break;
                 }
-                if k > floor + 1 && lx::is_anonymous_tail(&toks[k - 2].lower, w) {
+                if w == "not"
+                    && k > floor + 1
+                    && toks.get(k).is_some_and(|n| lx::is_not_party_to(&n.lower))
+                    && lx::is_person_role(&toks[k - 2].lower)
+                {
+                    // "a senior prosecutor not involved in the case".
+                    true
+                } else if k > floor + 1 && lx::is_anonymous_tail(&toks[k - 2].lower, w) {
                     // "a source familiar with", "a person close to", "officials briefed
                     // on", "a diplomat involved in".
                     true
@@ -1644,7 +1677,12 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                     && toks[k].is_cap())
                     || t.text == "." && k - 1 > floor && toks[k - 2].is_cap() && {
                         let p = &toks[k - 2];
-                        p.text.chars().count() == 1 || ABBREV_TITLES.contains(&p.lower.as_str())
+                        p.text.chars().count() == 1
+                            || ABBREV_TITLES.contains(&p.lower.as_str())
+                            // "Tobias Wren Jr. said".
+                            || (matches!(p.lower.as_str(), "jr" | "sr")
+                                && k - 2 > floor
+                                && toks[k - 3].is_cap())
                     }
             }
             TokKind::QuoteMark => false,

@@ -272,9 +272,17 @@ impl Resolver<'_, '_> {
                     break;
                 }
                 if let Some(x) = last_speaker[ns].clone() {
-                    if all[ns].acts.iter().any(|a| {
-                        a.open || a.statements.iter().any(|s| s.kind == StatementKind::Direct)
-                    }) {
+                    // "\"...\" Festival director Kasia Morrow gave that reason, saying ...":
+                    // the next sentence opens with its speaker.
+                    let opens_with_speaker = ns == si + 1
+                        && all[ns].acts.iter().any(|a| {
+                            a.subject_tok <= ctx.sent_toks[ns].0 + 3 && !a.statements.is_empty()
+                        });
+                    if opens_with_speaker
+                        || all[ns].acts.iter().any(|a| {
+                            a.open || a.statements.iter().any(|s| s.kind == StatementKind::Direct)
+                        })
+                    {
                         owner = Some(x);
                     }
                     break;
@@ -725,7 +733,10 @@ impl Resolver<'_, '_> {
         let head = ctx.toks[d.head].lower.clone();
         match d.kind {
             DescKind::Person if d.indefinite => {
-                if let Some(body) = self.spokesperson_for_speaking_body(d, si) {
+                if let Some(body) = self
+                    .spokesperson_for_speaking_body(d, si)
+                    .or_else(|| self.named_later(d, si))
+                {
                     self.desc_mentions.push((body, span));
                     return Some(body);
                 }
@@ -817,6 +828,41 @@ impl Resolver<'_, '_> {
                 e.mentions.push(span);
                 Some(self.reg.add_entity(e))
             }
+        }
+    }
+
+    /// "A judge in Castrel on Monday refused ..., saying ..." opening the story, and "Judge
+    /// Orla Penn" later: news names the person behind a lede's description further down.
+    /// The one person named later with a role of the same kind, when the description opens
+    /// a sentence of the first paragraph, is a plain office (not an "official" or a
+    /// "source") and nothing says the speaker is to stay unnamed.
+    fn named_later(&self, d: &Desc, si: usize) -> Option<usize> {
+        let ctx = self.ctx;
+        let (a, b) = ctx.sent_toks[si];
+        let head = ctx.toks[d.head].lower.as_str();
+        let generic = matches!(
+            head,
+            "official" | "source" | "diplomat" | "person" | "insider" | "aide" | "member"
+        ) || lx::is_plural_role(head);
+        let first_paragraph = ctx.sent_spans[si].2 == ctx.sent_spans[0].2
+            || (si > 0 && ctx.sent_spans[si].2 == ctx.sent_spans[0].2 + 1);
+        if d.start != a || generic || !first_paragraph || anonymity_clause(ctx, a, b) {
+            return None;
+        }
+        let reg = &*self.reg;
+        let later: Vec<usize> = (0..reg.entities.len())
+            .filter(|&id| {
+                let e = reg.entity(id);
+                e.kind == SpeakerKind::Person
+                    && e.first_tok >= b
+                    && e.roles
+                        .iter()
+                        .any(|r| !r.former && lx::role_heads_compatible(head, &r.head))
+            })
+            .collect();
+        match later[..] {
+            [id] => Some(id),
+            _ => None,
         }
     }
 

@@ -213,6 +213,81 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // A name ending in "Jr." or "Sr." before its verb.
+    Row {
+        text: "\"We stay,\" Osric Pell-Danby Jr. said on Friday. Hale Merrow Sr. said the pier would close.",
+        want: &[
+            ("Osric Pell-Danby Jr.", Person, "We stay", Direct),
+            ("Hale Merrow Sr.", Person, "the pier would close", Reported),
+        ],
+        not: &[],
+    },
+    // An American legislator's party tag is no voice.
+    Row {
+        text: "Sen. Corliss Amory, R-Danfield, said the bill would fail.",
+        want: &[("Corliss Amory", Person, "the bill would fail", Reported)],
+        not: &["R-Danfield"],
+    },
+    // A place in apposition before a role-prefixed name; a place word as a surname.
+    Row {
+        text: "Outside the old depot, Brindle Field, bus driver Omar Teale, 52, said the fares were too high. Jenna Park said the fares were fair.",
+        want: &[
+            ("Omar Teale", Person, "the fares were too high", Reported),
+            ("Jenna Park", Person, "the fares were fair", Reported),
+        ],
+        not: &["Brindle Field"],
+    },
+    // A relative clause after an apposition is about the named person.
+    Row {
+        text: "Lena Ostrova, a retired nurse, who said she had queued since dawn, was angry. Pavel Rusk, a harbour pilot who last year called the pier \"a death trap,\" took a softer line.",
+        want: &[
+            ("Lena Ostrova", Person, "she had queued since dawn", Reported),
+            ("Pavel Rusk", Person, "called the pier \"a death trap,\"", Reported),
+        ],
+        not: &["a retired nurse", "a harbour pilot"],
+    },
+    // "not involved in" keeps an unnamed source's description going.
+    Row {
+        text: "A senior diplomat not involved in the talks, who asked not to be named, said the deal was close.",
+        want: &[("a senior diplomat not involved in the talks", Anonymous, "the deal was close", Reported)],
+        not: &[],
+    },
+    // A participle's subject is the description that opens the sentence.
+    Row {
+        text: "A magistrate in Dorhaven on Friday refused bail for the former treasurer, Ivo Marek, saying the risk of flight was too high.",
+        want: &[("a magistrate in Dorhaven", Anonymous, "the risk of flight was too high", Reported)],
+        not: &["Ivo Marek"],
+    },
+    // A lede's description names the person identified further down.
+    Row {
+        text: "A judge in Velm on Monday refused the plea deal for the former mayor, Aldo Brisk, saying the sum was too low.\n\nThe deal was struck in May.\n\nJudge Mira Stoll said she would rule next week.",
+        want: &[("Mira Stoll", Person, "the sum was too low", Reported)],
+        not: &["a judge in Velm", "Aldo Brisk"],
+    },
+    // A quote that opens a paragraph, then a sentence that opens with its speaker.
+    Row {
+        text: "Tova Lind said the pier was safe.\n\n\"The old hall leaks. We cannot stay.\" Club secretary Ansel Roe gave that reason at a meeting, saying the move was overdue.",
+        want: &[
+            ("Tova Lind", Person, "the pier was safe", Reported),
+            ("Ansel Roe", Person, "The old hall leaks. We cannot stay.", Direct),
+        ],
+        not: &[],
+    },
+    // A street is no person for a pronoun to find.
+    Row {
+        text: "For Ada Penn, a cook who has lived on Mill Row for years, the choice is easy. \"We need it,\" she said.",
+        want: &[("Ada Penn", Person, "We need it", Direct)],
+        not: &["Mill Row"],
+    },
+    // Counsel "for the defence" is "the defence lawyer"; a rights centre is "the group".
+    Row {
+        text: "Ilya Brask, for the defence, told the court the case was weak. The defence lawyer also argued that the charges were late. In a statement, the Marsh Rights Forum said it backed the plan. \"We will watch closely,\" the group said.",
+        want: &[
+            ("Ilya Brask", Person, "the charges were late", Reported),
+            ("the Marsh Rights Forum", Organization, "We will watch closely", Direct),
+        ],
+        not: &["The defence lawyer", "the group"],
+    },
     // "according to X" after the clause.
     Row {
         text: "The vote was postponed twice, according to Selma Ruud.",
