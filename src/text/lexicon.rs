@@ -305,7 +305,8 @@ pub(crate) fn is_person_role(w: &str) -> bool {
          player guard manager head deputy aide adviser advisor source witness survivor doctor \
          officer soldier journalist reporter editor historian counterpart representative \
          delegate member organiser organizer coordinator candidate mp mep shipbuilder baker \
-         fisherman shopkeeper pilot engineer strategist consultant academic lecturer veteran \
+         fisherman shopkeeper stallholder fishmonger cook shopper backbencher frontbencher \
+         whip pilot engineer strategist consultant academic lecturer veteran \
          centre center forward striker goalkeeper midfielder defender oceanographer pollster \
          banker trader investor shareholder entrepreneur businessman businesswoman monitor \
          observer inspector investigator regulator surgeon physician paramedic firefighter \

@@ -624,7 +624,16 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
                 j += 1;
                 continue;
             }
-            if (has_org_head || the) && matches!(t.lower.as_str(), "of" | "for" | "on") {
+            // "Sunvale Holdings of Kestrevia": a firm's name ends at its legal or trade
+            // tail; "of" after it says where the firm is.
+            let firm_of = t.lower == "of"
+                && j > s
+                && (matches!(
+                    toks[j - 1].lower.as_str(),
+                    "holdings" | "ltd" | "limited" | "plc" | "inc" | "llc" | "corp" | "industries"
+                ) || lx::is_business_name_tail(&toks[j - 1].lower));
+            if (has_org_head || the) && !firm_of && matches!(t.lower.as_str(), "of" | "for" | "on")
+            {
                 if next_cap {
                     j += 1;
                     continue;

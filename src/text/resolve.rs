@@ -767,6 +767,13 @@ impl Resolver<'_, '_> {
                     head.as_str(),
                     "official" | "source" | "diplomat" | "person" | "insider" | "aide"
                 );
+                if !generic && ctx.toks[d.start].lower == "the" {
+                    if let Some(id) = self.sole_unmarked_person(d.start, si) {
+                        self.desc_mentions.push((id, span));
+                        self.reg.entity_mut(id).add_role(role);
+                        return Some(id);
+                    }
+                }
                 let kind = if generic {
                     SpeakerKind::Anonymous
                 } else {
@@ -828,6 +835,35 @@ impl Resolver<'_, '_> {
                 e.mentions.push(span);
                 Some(self.reg.add_entity(e))
             }
+        }
+    }
+
+    /// "Dolores Fenn, who has sold fish here for 31 years, called it \"a trap\". \"...,\" the
+    /// fishmonger said.": a definite description no earlier role matches is the one person
+    /// of this sentence or the one before (same paragraph), when that person has no role
+    /// that could say otherwise.
+    fn sole_unmarked_person(&self, tok: usize, si: usize) -> Option<usize> {
+        let ctx = self.ctx;
+        let para = ctx.sent_spans[si].2;
+        let mut people: Vec<usize> = Vec::new();
+        for ev in self.events_near(tok, si) {
+            if ev.sentence + 1 < si || ctx.sent_spans[ev.sentence].2 != para {
+                continue;
+            }
+            let kind = self.reg.entity(ev.entity).kind;
+            if matches!(kind, SpeakerKind::Person | SpeakerKind::Anonymous)
+                && !people.contains(&ev.entity)
+            {
+                people.push(ev.entity);
+            }
+        }
+        match people[..] {
+            [id] if self.reg.entity(id).kind == SpeakerKind::Person
+                && self.reg.entity(id).roles.is_empty() =>
+            {
+                Some(id)
+            }
+            _ => None,
         }
     }
 

@@ -273,6 +273,24 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // A firm's name ends at its tail: "of <place>" after it says where the firm is.
+    Row {
+        text: "Brackwell Holdings of Varnia said the offer was final.",
+        want: &[("Brackwell Holdings", Organization, "the offer was final", Reported)],
+        not: &["Brackwell Holdings of Varnia"],
+    },
+    // A definite description with no earlier role is the one person just named.
+    Row {
+        text: "Vera Holm, who has sold bread on the square for decades, called the plan \"a trap\". \"They never ask us,\" the baker said.",
+        want: &[("Vera Holm", Person, "They never ask us", Direct)],
+        not: &["the baker"],
+    },
+    // A backbencher is a person, even one of the government.
+    Row {
+        text: "Ossian Vell, a government backbencher, said the bill was sound.",
+        want: &[("Ossian Vell", Person, "the bill was sound", Reported)],
+        not: &[],
+    },
     // A street is no person for a pronoun to find.
     Row {
         text: "For Ada Penn, a cook who has lived on Mill Row for years, the choice is easy. \"We need it,\" she said.",
