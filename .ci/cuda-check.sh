@@ -8,8 +8,9 @@
 # library of quantised MoE/matmul kernels that is only ever linked, which `cargo check` never
 # does, and which takes about 7 minutes on two cores. The nvcc wrapper written below compiles
 # an empty source in place of each of those objects, with the same flags and the same nvcc.
-# Its stub library stays in target/cuda-check, which nothing is built from; real builds
-# (scripts/gpu-bench.sh) call nvcc itself.
+# Its stub library stays in target/cuda-check, which nothing is built from (.ci/run runs
+# clippy there first, which only checks, so the dependencies without the cuda feature are
+# checked once for both); real builds (scripts/gpu-bench.sh) call nvcc itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache=${PARLEY_CI_CACHE:-$HOME/.cache/parley-ci}
