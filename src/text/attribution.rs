@@ -1716,6 +1716,7 @@ fn segment_subject(
             }
             if names_in(ctx, reg, s, e).is_some()
                 || (!leftmost && role_prefixed_name(ctx, reg, s, e).is_some())
+                || affiliated_name(ctx, reg, s, e).is_some()
             {
                 return Seg::Names;
             }
@@ -1780,11 +1781,13 @@ fn segment_subject(
                         continue;
                     }
                 }
-                // "season-ticket holder Marcy Dell": the name after its role prefix.
+                // "season-ticket holder Marcy Dell": the name after its role prefix;
+                // "Anouk van der Berg of the Peace Office": the name before its body.
                 let (s, subs) = match names_in(ctx, reg, s, e) {
                     Some(subs) => (s, subs),
                     None => {
-                        let mi = role_prefixed_name(ctx, reg, s, e)?;
+                        let mi = role_prefixed_name(ctx, reg, s, e)
+                            .or_else(|| affiliated_name(ctx, reg, s, e))?;
                         (reg.mentions[mi].start, vec![SubjectRef::Name(mi)])
                     }
                 };
@@ -1988,6 +1991,28 @@ fn role_prefixed_name(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Option<u
             .iter()
             .any(|x| last.ends_with(x));
     (lowercase && role && toks[m.start - 1].is_word()).then_some(mi)
+}
+
+/// A person's name followed by the body they belong to, taking up the whole segment
+/// ("Anouk van der Berg of the Coastal Peace Office", "Ola Brun from Dorn Rail"): the
+/// name's mention.
+fn affiliated_name(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Option<usize> {
+    let toks = &ctx.toks;
+    let mi = *reg.tok_mention.get(&s)?;
+    let m = &reg.mentions[mi];
+    if m.start != s || m.class != NameClass::Person || m.entity.is_none() || m.end + 1 >= e {
+        return None;
+    }
+    let mut k = m.end;
+    if !matches!(toks[k].lower.as_str(), "of" | "from" | "at") {
+        return None;
+    }
+    k += 1;
+    if toks[k].lower == "the" {
+        k += 1;
+    }
+    (k < e && (k..e).all(|x| toks[x].is_cap() || matches!(toks[x].lower.as_str(), "of" | "for")))
+        .then_some(mi)
 }
 
 /// The name/description/pronoun a noun phrase over tokens `s..e` denotes as a speaker, or

@@ -619,6 +619,23 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
                 j += 1;
                 continue;
             }
+            // 'Tomas "Tommo" Brandt', 'Edda "the Gull" Marrow': a nickname in quotes
+            // between a first name and a surname.
+            if t.kind == TokKind::QuoteMark && j > s && toks[j - 1].is_cap() {
+                let close = (j + 2..(j + 5).min(b)).find(|&k| toks[k].kind == TokKind::QuoteMark);
+                if let Some(c) = close {
+                    // (Not a title: "the Professor" would start a name of its own.)
+                    let nick = (j + 1..c).all(|k| {
+                        toks[k].is_word()
+                            && (toks[k].is_cap() || toks[k].lower == "the")
+                            && !lx::is_title(&toks[k].lower)
+                    }) && toks[c - 1].is_cap();
+                    if nick && c + 1 < b && toks[c + 1].is_cap() && toks[c + 1].is_word() {
+                        j = c + 1;
+                        continue;
+                    }
+                }
+            }
             // "Odell & Finch": an ampersand between capitalised words is inside a name.
             if t.text == "&" && next_cap && j > s {
                 j += 1;
@@ -899,14 +916,21 @@ fn classify_and_link(
     // "Jenna Park said", "Park said" after her: a place word that is also a surname names
     // a person when a known first name opens the run, when the run is that person's
     // surname, or when a speech verb follows.
-    let surname_like = (name_lows.len() >= 2 && lx::first_name_gender(name_lows[0]).is_some())
+    let speaks_next = toks.get(run.end).is_some_and(|t| {
+        t.is_word() && !t.is_cap() && lx::speech_verb(&t.lower).is_some_and(|(_, part)| !part)
+    });
+    let surname_like = matches!(
+        last,
+        "park" | "hill" | "hills" | "lane" | "field" | "fields" | "green" | "heath" | "ridge"
+    ) && ((name_lows.len() >= 2
+        && lx::first_name_gender(name_lows[0]).is_some())
         || (name_lows.len() == 1
             && reg
                 .person_by_surname(name_lows[0], run.start, None)
                 .is_some_and(|id| reg.entity(id).first_tok < run.start))
-        || toks.get(run.end).is_some_and(|t| {
-            t.is_word() && !t.is_cap() && lx::speech_verb(&t.lower).is_some_and(|(_, part)| !part)
-        });
+        || speaks_next);
+    // "Redmarsh City said", "Castle Town said": a town's name that speaks is its club.
+    let club = name_lows.len() >= 2 && matches!(last, "city" | "town" | "county") && speaks_next;
     let place = (lx::is_place_word(last) && !surname_like)
         || of_place
         || matches!(
@@ -928,6 +952,7 @@ fn classify_and_link(
         NameClass::Modifier
     } else if seat
         || org_head
+        || club
         // "Passenger Watch, a consumer group": a role word that opens a body's name.
         || ((named_org || appos_org) && (!has_title || !personal_title) && !known_surname && !aged)
     {
@@ -1118,9 +1143,16 @@ fn classify_and_link(
                     let mut e = Entity::new(SpeakerKind::Organization, name, first);
                     // "the campaign group Tessel Watch": a name with no body noun of its
                     // own takes the noun it was introduced with, so "the group" finds it.
-                    e.head = lows
+                    // "the Association of School Caterers": the body's noun comes before
+                    // "of" or "for".
+                    let before_of = lows
+                        .iter()
+                        .position(|w| matches!(*w, "of" | "for"))
+                        .unwrap_or(lows.len());
+                    e.head = lows[..before_of]
                         .iter()
                         .rev()
+                        .chain(lows[before_of..].iter().rev())
                         .find(|w| lx::is_org_noun(w))
                         .map(|w| w.to_string())
                         .or_else(|| named_org.then(|| toks[run.start - 1].lower.clone()));

@@ -285,6 +285,26 @@ const ROWS: &[Row] = &[
         want: &[("Vera Holm", Person, "They never ask us", Direct)],
         not: &["the baker"],
     },
+    // "the association" is "the Association of ..."; a town's name that speaks is its
+    // club; a role before a name with its body.
+    Row {
+        text: "The Association of School Cooks said in a statement that it backed the aim. \"We cannot price it,\" the association said. Marlow City said it would appeal. \"We will fight it,\" the club said. The mediator, Anouk van der Berg of the Coastal Peace Office, said the monitors were ready.",
+        want: &[
+            ("the Association of School Cooks", Organization, "We cannot price it", Direct),
+            ("Marlow City", Organization, "We will fight it", Direct),
+            ("Anouk van der Berg", Person, "the monitors were ready", Reported),
+        ],
+        not: &["the association", "the club", "The mediator"],
+    },
+    // A nickname in quotes inside a name.
+    Row {
+        text: "Coach Anton \"the Hammer\" Velk said the truce was a joke. \"We stay,\" said Rikke \"Rix\" Dahl.",
+        want: &[
+            ("Anton \"the Hammer\" Velk", Person, "the truce was a joke", Reported),
+            ("Rikke \"Rix\" Dahl", Person, "We stay", Direct),
+        ],
+        not: &[],
+    },
     // A backbencher is a person, even one of the government.
     Row {
         text: "Ossian Vell, a government backbencher, said the bill was sound.",
