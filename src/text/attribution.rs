@@ -1986,10 +1986,10 @@ fn role_prefixed_name(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Option<u
         (t.is_word() && !t.is_cap() && !lx::is_determiner(&t.lower)) || t.is_punct("-")
     });
     let last = &toks[m.start - 1].lower;
-    let role = prefix.clone().any(|k| lx::is_person_role(&toks[k].lower))
-        || ["er", "or", "ist", "ian", "ant", "ent"]
-            .iter()
-            .any(|x| last.ends_with(x));
+    let role = prefix
+        .into_iter()
+        .any(|k| lx::is_person_role(&toks[k].lower))
+        || lx::has_agent_suffix(last);
     (lowercase && role && toks[m.start - 1].is_word()).then_some(mi)
 }
 

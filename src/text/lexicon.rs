@@ -128,6 +128,14 @@ pub(crate) fn is_weak_cue(w: &str) -> bool {
     SET.contains(w)
 }
 
+/// A word shaped like a person's occupation ("shipbuilder", "curator", "florist",
+/// "custodian", "attendant", "agent"), for words the role list doesn't hold.
+pub(crate) fn has_agent_suffix(w: &str) -> bool {
+    ["er", "or", "ist", "ian", "ant", "ent"]
+        .iter()
+        .any(|s| w.ends_with(s))
+}
+
 /// "a prosecutor not involved in the case": the word after "not" that keeps an unnamed
 /// source's description going.
 pub(crate) fn is_not_party_to(w: &str) -> bool {

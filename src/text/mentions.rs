@@ -831,10 +831,7 @@ fn classify_and_link(
         && lows.len() >= 3
         && ctx.at_clause_start(words[0])
         && lx::first_name_gender(lows[0]).is_none()
-        && (lx::is_person_role(lows[0])
-            || ["er", "or", "ist", "ian", "ant", "ent"]
-                .iter()
-                .any(|s| lows[0].ends_with(s)))
+        && (lx::is_person_role(lows[0]) || lx::has_agent_suffix(lows[0]))
     {
         title_end = 1;
     }

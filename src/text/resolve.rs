@@ -870,8 +870,9 @@ impl Resolver<'_, '_> {
     /// "A judge in Castrel on Monday refused ..., saying ..." opening the story, and "Judge
     /// Orla Penn" later: news names the person behind a lede's description further down.
     /// The one person named later with a role of the same kind, when the description opens
-    /// a sentence of the first paragraph, is a plain office (not an "official" or a
-    /// "source") and nothing says the speaker is to stay unnamed.
+    /// a sentence of the first two paragraphs (the lede, after any headline line), is a
+    /// plain office (not an "official" or a "source") and nothing says the speaker is to
+    /// stay unnamed.
     fn named_later(&self, d: &Desc, si: usize) -> Option<usize> {
         let ctx = self.ctx;
         let (a, b) = ctx.sent_toks[si];
@@ -880,9 +881,8 @@ impl Resolver<'_, '_> {
             head,
             "official" | "source" | "diplomat" | "person" | "insider" | "aide" | "member"
         ) || lx::is_plural_role(head);
-        let first_paragraph = ctx.sent_spans[si].2 == ctx.sent_spans[0].2
-            || (si > 0 && ctx.sent_spans[si].2 == ctx.sent_spans[0].2 + 1);
-        if d.start != a || generic || !first_paragraph || anonymity_clause(ctx, a, b) {
+        let lede = ctx.sent_spans[si].2 <= ctx.sent_spans[0].2 + 1;
+        if d.start != a || generic || !lede || anonymity_clause(ctx, a, b) {
             return None;
         }
         let reg = &*self.reg;
