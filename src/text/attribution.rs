@@ -24,7 +24,7 @@
 use std::collections::HashSet;
 
 use super::lexicon::{self as lx, CueClass};
-use super::mentions::{np_left, np_right, Ctx, NameClass, Registry};
+use super::mentions::{is_suffix_period, np_left, np_right, Ctx, NameClass, Registry};
 use super::quotes::Quote;
 use super::tokens::TokKind;
 use crate::report::StatementKind;
@@ -490,8 +490,7 @@ fn finite_cue(
     if j > a {
         let p = &toks[j - 1];
         // "Tobias Wren Jr. said": the suffix's period ends the name, not the clause.
-        let suffix_period =
-            p.is_punct(".") && j >= a + 2 && matches!(toks[j - 2].lower.as_str(), "jr" | "sr");
+        let suffix_period = j >= a + 2 && is_suffix_period(toks, j - 1);
         if p.is_word() || suffix_period {
             if matches!(p.lower.as_str(), "and" | "but" | "or") && !prev.is_empty() {
                 // "... and urged ...": the subject of the act before.
@@ -2062,8 +2061,7 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     }
     let mut head = he - 1;
     // "Hale Merrow Sr.": the name, not its suffix's period, is the head.
-    if head > s && toks[head].is_punct(".") && matches!(toks[head - 1].lower.as_str(), "jr" | "sr")
-    {
+    if head > s && is_suffix_period(toks, head) {
         head -= 1;
     }
     let h = &toks[head];

@@ -258,6 +258,11 @@ const PARTICLES: &[&str] = &[
     "ben", "dos", "das", "del", "della", "ter", "ten", "y", "abu", "st",
 ];
 
+/// Whether token `k` is the period of a name's "Jr." or "Sr.", which belongs to the name.
+pub(crate) fn is_suffix_period(toks: &[Token], k: usize) -> bool {
+    k >= 1 && toks[k].is_punct(".") && matches!(toks[k - 1].lower.as_str(), "jr" | "sr")
+}
+
 const ABBREV_TITLES: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
     "cmdr", "adm", "maj", "rev", "st", "hon", "cllr", "insp", "det", "supt", "mme",
@@ -586,7 +591,7 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
             }
             let next_cap = j + 1 < b && toks[j + 1].is_cap();
             // "Tobias Wren Jr.": the suffix keeps its period, and the name ends there.
-            if t.is_punct(".") && j > s && matches!(toks[j - 1].lower.as_str(), "jr" | "sr") {
+            if j > s && is_suffix_period(toks, j) {
                 j += 1;
                 break;
             }
@@ -702,12 +707,7 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
             break;
         }
         // Never end on a connector or a period (but "Jr." keeps its own).
-        let suffix_period = |j: usize| {
-            j >= s + 2
-                && toks[j - 1].is_punct(".")
-                && matches!(toks[j - 2].lower.as_str(), "jr" | "sr")
-        };
-        while j > s && !toks[j - 1].is_cap() && !suffix_period(j) {
+        while j > s && !toks[j - 1].is_cap() && !(j >= s + 2 && is_suffix_period(toks, j - 1)) {
             j -= 1;
         }
         if j > s {
@@ -1718,7 +1718,7 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                         p.text.chars().count() == 1
                             || ABBREV_TITLES.contains(&p.lower.as_str())
                             // "Tobias Wren Jr. said".
-                            || (matches!(p.lower.as_str(), "jr" | "sr")
+                            || (is_suffix_period(toks, k - 1)
                                 && k - 2 > floor
                                 && toks[k - 3].is_cap())
                     }
