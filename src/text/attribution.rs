@@ -24,7 +24,9 @@
 use std::collections::HashSet;
 
 use super::lexicon::{self as lx, CueClass};
-use super::mentions::{is_suffix_period, np_left, np_right, Ctx, NameClass, Registry};
+use super::mentions::{
+    is_legal_tail, is_suffix_period, np_left, np_right, Ctx, NameClass, Registry,
+};
 use super::quotes::Quote;
 use super::tokens::TokKind;
 use crate::report::StatementKind;
@@ -736,6 +738,20 @@ fn finite_cue(
             .is_some_and(|n| matches!(n.lower.as_str(), "ahead" | "on" | "forward"))
     {
         return None;
+    }
+    // "pressed both hands to her face", "pressed her ear against the door": a touch, not
+    // speech ("pressed the minister to resign" is).
+    if matches!(w, "pressed" | "presses" | "pressing") {
+        let touch = (i + 2..b.min(i + 7))
+            .take_while(|&k| toks[k].is_word())
+            .any(|k| {
+                matches!(toks[k].lower.as_str(), "against" | "into")
+                    || (toks[k].lower == "to"
+                        && toks.get(k + 1).is_some_and(|n| lx::is_determiner(&n.lower)))
+            });
+        if touch {
+            return None;
+        }
     }
     // "asked not to be named" / "asked not to be identified": a condition, not speech.
     if toks.get(i + 1).is_some_and(|t| t.lower == "not")
@@ -2140,7 +2156,9 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     {
         return None;
     }
-    if h.is_cap()
+    // "Brennock Energy plc said": the legal tail is part of the name.
+    let named_head = h.is_cap() || (is_legal_tail(h) && reg.tok_mention.contains_key(&head));
+    if named_head
         && !(ctx.at_clause_start(head)
             && ctx.is_common_capital(head)
             && !reg.tok_mention.contains_key(&head))

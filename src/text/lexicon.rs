@@ -336,7 +336,7 @@ pub(crate) fn is_person_role(w: &str) -> bool {
          headmaster headmistress postmaster postmistress stationmaster \
          screener handler foreman forewoman schoolteacher carpenter plumber labourer carer \
          waiter waitress cashier hairdresser butcher grocer vendor seller trucker abbess \
-         abbot prioress",
+         abbot prioress boss",
         )
     });
     R.contains(&w)
@@ -402,7 +402,7 @@ pub(crate) fn is_org_noun(w: &str) -> bool {
          lines nations institution observatory centre center forum tribunal prosecutor's \
          conference summit parliaments ministries governments companies unions groups house \
          hall executive legislature municipality prefecture commune county state republic \
-         kingdom emirate commonwealth province guild chapter lodge branch",
+         kingdom emirate commonwealth province guild chapter lodge branch campaign",
         )
     });
     O.contains(&w)
@@ -579,6 +579,11 @@ pub(crate) fn is_determiner(w: &str) -> bool {
     }
 }
 
+/// Ordinals that set one of several like voices apart ("a second diplomat").
+pub(crate) fn is_ordinal(w: &str) -> bool {
+    matches!(w, "second" | "third" | "fourth" | "fifth")
+}
+
 /// Indefinite determiners (an anonymous source is introduced by one).
 pub(crate) fn is_indefinite(w: &str) -> bool {
     {
@@ -730,6 +735,21 @@ pub(crate) fn role_heads_compatible(desc: &str, have: &str) -> bool {
         "mediator" => matches!(h, "mediator" | "negotiator" | "envoy" | "broker"),
         "negotiator" => matches!(h, "mediator" | "negotiator" | "envoy"),
         "executive" => matches!(h, "executive" | "ceo"),
+        // "the boss": whoever runs the firm.
+        "boss" => matches!(
+            h,
+            "executive"
+                | "ceo"
+                | "chief"
+                | "head"
+                | "director"
+                | "chairman"
+                | "chairwoman"
+                | "owner"
+                | "manager"
+                | "founder"
+                | "president"
+        ),
         "ceo" => matches!(h, "executive"),
         "lawmaker" | "legislator" => {
             matches!(

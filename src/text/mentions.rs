@@ -263,6 +263,11 @@ pub(crate) fn is_suffix_period(toks: &[Token], k: usize) -> bool {
     k >= 1 && toks[k].is_punct(".") && matches!(toks[k - 1].lower.as_str(), "jr" | "sr")
 }
 
+/// A firm's legal form written in lowercase after its name ("Brennock Energy plc").
+pub(crate) fn is_legal_tail(t: &Token) -> bool {
+    t.is_word() && !t.is_cap() && matches!(t.lower.as_str(), "plc" | "ltd" | "llc" | "inc")
+}
+
 const ABBREV_TITLES: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
     "cmdr", "adm", "maj", "rev", "st", "hon", "cllr", "insp", "det", "supt", "mme",
@@ -400,6 +405,21 @@ impl Registry {
             .max_by_key(|&id| self.last_seen[id])
     }
 
+    /// The one organisation named before `tok` whose name is `words` after one or two
+    /// more words ("corvenian red lantern society" for "red lantern society").
+    pub fn org_by_suffix(&self, words: &[String], tok: usize) -> Option<usize> {
+        let mut found = self.entities.iter().enumerate().filter(|(_, e)| {
+            e.kind == SpeakerKind::Organization
+                && e.first_tok < tok
+                && (e.tokens.len() == words.len() + 1 || e.tokens.len() == words.len() + 2)
+                && e.tokens.ends_with(words)
+        });
+        match (found.next(), found.next()) {
+            (Some((id, _)), None) => Some(id),
+            _ => None,
+        }
+    }
+
     /// The organisation whose name contains this word (most recent first).
     pub fn org_by_token(&self, w: &str, tok: usize) -> Option<usize> {
         let ids = self.by_org_token.get(w)?;
@@ -447,12 +467,43 @@ fn is_cap_name_word(ctx: &Ctx, i: usize) -> bool {
 /// it: "Passenger Watch, a consumer group, said" / "Tenant Voice, the housing charity,".
 fn opens_body_name(ctx: &Ctx, s: usize, b: usize) -> bool {
     let toks = &ctx.toks;
-    if !lx::is_person_role(&toks[s].lower) || s + 1 >= b || !is_cap_name_word(ctx, s + 1) {
+    if s + 1 >= b || !is_cap_name_word(ctx, s + 1) {
         return false;
     }
     let mut e = s + 1;
     while e < b && is_cap_name_word(ctx, e) {
         e += 1;
+    }
+    // "Fair Play, a campaign group, ...", "Better Bills, the consumer campaign, ...": a
+    // campaign's name of two or three common words, never an opener ("Meanwhile",
+    // "Separately", "Asked") before a name.
+    let w = toks[s].lower.as_str();
+    let campaign_name = e - s <= 3
+        && !w.ends_with("ly")
+        && !w.ends_with("ed")
+        && !w.ends_with("ing")
+        && !lx::is_function_word(w)
+        && !lx::is_time_word(w)
+        && lx::speech_verb(w).is_none()
+        && !matches!(
+            w,
+            "meanwhile"
+                | "still"
+                | "instead"
+                | "elsewhere"
+                | "however"
+                | "also"
+                | "rivals"
+                | "critics"
+                | "later"
+                | "earlier"
+                | "now"
+                | "then"
+                | "today"
+                | "yesterday"
+        );
+    if !lx::is_person_role(w) && !campaign_name {
+        return false;
     }
     e + 2 < b
         && toks[e].is_punct(",")
@@ -629,17 +680,36 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
             if t.kind == TokKind::QuoteMark && j > s && toks[j - 1].is_cap() {
                 let close = (j + 2..(j + 5).min(b)).find(|&k| toks[k].kind == TokKind::QuoteMark);
                 if let Some(c) = close {
-                    // (Not a title: "the Professor" would start a name of its own.)
+                    // A title only after "the" ('"the Professor"'): a bare one would
+                    // start a name of its own.
                     let nick = (j + 1..c).all(|k| {
                         toks[k].is_word()
                             && (toks[k].is_cap() || toks[k].lower == "the")
-                            && !lx::is_title(&toks[k].lower)
+                            && (!lx::is_title(&toks[k].lower) || toks[k - 1].lower == "the")
                     }) && toks[c - 1].is_cap();
                     if nick && c + 1 < b && toks[c + 1].is_cap() && toks[c + 1].is_word() {
                         j = c + 1;
                         continue;
                     }
                 }
+            }
+            // "the Route 9 Residents Group", "the Pier 3 Traders' Association": a number
+            // inside a body's name, when the capitalised words after it end in the body's
+            // noun (not a score: "Redmarsh 2 Harlow 1").
+            if t.kind == TokKind::Num && j > s && toks[j - 1].is_cap() && next_cap {
+                let mut m = j + 1;
+                while m < b && m < j + 6 && (toks[m].is_cap() || toks[m].kind == TokKind::Poss) {
+                    m += 1;
+                }
+                if (j + 1..m).any(|k| lx::is_org_noun(&toks[k].lower)) {
+                    j += 1;
+                    continue;
+                }
+            }
+            // "Brennock Energy plc": a lowercase legal tail ends a firm's name.
+            if j > s && toks[j - 1].is_cap() && is_legal_tail(t) {
+                j += 1;
+                break;
             }
             // "Odell & Finch": an ampersand between capitalised words is inside a name.
             if t.text == "&" && next_cap && j > s {
@@ -706,8 +776,14 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
             }
             break;
         }
-        // Never end on a connector or a period (but "Jr." keeps its own).
-        while j > s && !toks[j - 1].is_cap() && !(j >= s + 2 && is_suffix_period(toks, j - 1)) {
+        // Never end on a connector or a period (but "Jr." keeps its own, and "plc" is
+        // part of the name).
+        let keeps_end = |j: usize| {
+            toks[j - 1].is_cap()
+                || (j >= s + 2 && is_suffix_period(toks, j - 1))
+                || is_legal_tail(&toks[j - 1])
+        };
+        while j > s && !keeps_end(j) {
             j -= 1;
         }
         if j > s {
@@ -818,10 +894,21 @@ fn classify_and_link(
 
     // Titles: everything up to the last title word that still leaves a name after it
     // ("Ukrainian President Volodymyr Zelenskyy", "Trade Minister Karim Sayegh").
+    // A quoted nickname's words are no title ('Halvard "the Professor" Stenmark').
+    let in_nickname = |k: usize| {
+        (run.start..k)
+            .filter(|&q| toks[q].kind == TokKind::QuoteMark)
+            .count()
+            % 2
+            == 1
+    };
     let mut title_end = 0; // index into `words` of the first name word
     for (wi, w) in lows.iter().enumerate() {
         let w = w.trim_end_matches('.');
-        if wi + 1 < lows.len() && (lx::is_title(w) || lx::is_person_role(w)) {
+        if wi + 1 < lows.len()
+            && (lx::is_title(w) || lx::is_person_role(w))
+            && !in_nickname(words[wi])
+        {
             title_end = wi + 1;
         }
     }
@@ -867,7 +954,8 @@ fn classify_and_link(
     // headed by an organisation noun makes the name an organisation.
     // "Edna Marsh, 81,": an age in apposition makes a person.
     let aged = age_after(ctx, run.end, sb);
-    let appos_org = (run.start > sa + 1
+    // The apposition's organisation noun, before or after the name.
+    let appos_head = (run.start > sa + 1
         && toks[run.start - 1].is_punct(",")
         // "... shares a building with the old school, Edna Marsh": the object of a
         // preposition is no apposition's head.
@@ -882,13 +970,16 @@ fn classify_and_link(
                 && !lx::is_person_role(&h.lower)
                 && h.lower != "capital"
         })
-        || (run.end + 2 < sb
+    .then_some(run.start - 2)
+    .or_else(|| {
+        (run.end + 2 < sb
             && toks[run.end].is_punct(",")
-            && matches!(toks[run.end + 1].lower.as_str(), "the" | "a" | "an")
-            && (run.end + 2..(run.end + 5).min(sb))
+            && matches!(toks[run.end + 1].lower.as_str(), "the" | "a" | "an"))
+        .then(|| {
+            (run.end + 2..(run.end + 5).min(sb))
                 .take_while(|&k| toks[k].is_word() && !lx::is_person_role(&toks[k].lower))
                 // "Dov Mertens, the group's chair": the group owns the role, he holds it.
-                .any(|k| {
+                .filter(|&k| {
                     !toks[k].is_cap()
                         && lx::is_org_noun(&toks[k].lower)
                         && toks.get(k + 1).is_none_or(|n| {
@@ -896,7 +987,12 @@ fn classify_and_link(
                             n.kind != TokKind::Poss
                                 && !(n.is_word() && lx::is_person_role(&n.lower))
                         })
-                }));
+                })
+                .last()
+        })
+        .flatten()
+    });
+    let appos_org = appos_head.is_some();
     // "the consumer group Shoppers' Council", "fans' group Supporters United": a name
     // right after an organisation noun names that organisation.
     let named_org = run.start > sa
@@ -959,7 +1055,12 @@ fn classify_and_link(
     } else if run.the && !has_title {
         NameClass::Org
     } else if (has_title && personal_title)
-        || (name_words.len() >= 2 && name_words.len() <= 4 && !lows.iter().any(|w| lx::is_title(w)))
+        || (name_words.len() >= 2
+            && name_words.len() <= 4
+            && !words
+                .iter()
+                .zip(&lows)
+                .any(|(&k, w)| lx::is_title(w) && !in_nickname(k)))
     {
         NameClass::Person
     } else if name_words.len() == 1
@@ -1124,12 +1225,24 @@ fn classify_and_link(
                     .then(|| reg.org_by_token(&nt[0], run.start))
                     .flatten()
             };
+            // "the Red Lantern Society" after "the Corvenian Red Lantern Society": the
+            // body's name without the words that place it.
+            let shortened = || {
+                (nt.len() >= 2 && lx::is_org_noun(&nt[nt.len() - 1]))
+                    .then(|| reg.org_by_suffix(&nt, run.start))
+                    .flatten()
+            };
             let acronym = || {
                 (nt.len() == 1)
                     .then(|| reg.org_by_acronym(&toks[run.end - 1].text, run.start))
                     .flatten()
             };
-            let id = match reg.by_name(&key).or_else(short_form).or_else(acronym) {
+            let id = match reg
+                .by_name(&key)
+                .or_else(short_form)
+                .or_else(shortened)
+                .or_else(acronym)
+            {
                 Some(id) => id,
                 None => {
                     let name = if run.the {
@@ -1152,7 +1265,17 @@ fn classify_and_link(
                         .chain(lows[before_of..].iter().rev())
                         .find(|w| lx::is_org_noun(w))
                         .map(|w| w.to_string())
-                        .or_else(|| named_org.then(|| toks[run.start - 1].lower.clone()));
+                        .or_else(|| named_org.then(|| toks[run.start - 1].lower.clone()))
+                        // "Fair Play, a campaign group, ...": the apposition's noun (not
+                        // the voice in "... to Tessmoor, the firm said").
+                        .or_else(|| {
+                            appos_head
+                                .filter(|&k| {
+                                    toks.get(k + 1)
+                                        .is_none_or(|n| lx::speech_verb(&n.lower).is_none())
+                                })
+                                .map(|k| toks[k].lower.clone())
+                        });
                     e.tokens = nt;
                     e.places = words
                         .iter()
@@ -1826,6 +1949,15 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                         && !lx::is_verb_filler(w)
                         && !lx::is_negation(w)
                         && !matches!(w, "and" | "or" | "but" | "that" | "who" | "which" | "was" | "were" | "is" | "are" | "has" | "had" | "have")
+                        // A word between a noun and an article is a verb ("a source
+                        // close to the delegation gave a muddled account").
+                        && !(k > s
+                            && !lx::is_determiner(&toks[k - 1].lower)
+                            && toks[k - 1].is_word()
+                            && !lx::is_person_role(w)
+                            && !lx::is_org_noun(w)
+                            && !lx::is_group_noun(w)
+                            && toks.get(k + 1).is_some_and(|n| k + 1 < ceil && matches!(n.lower.as_str(), "a" | "an" | "the")))
                         // A lowercase word after a name ends the phrase ("Obi vehicles"),
                         // unless it modifies a role or body that follows ("a Calvessan
                         // security official").

@@ -401,8 +401,12 @@ impl Resolver<'_, '_> {
             return;
         }
         let definite = ctx.toks[a].lower == "the";
+        // "A second diplomat was more guarded": an ordinal sets a new voice beside one
+        // already heard, so it is introduced too.
+        let ordinal = a + 1 < b && lx::is_ordinal(&ctx.toks[a + 1].lower);
         if !(definite
-            || matches!(ctx.toks[a].lower.as_str(), "a" | "an") && anonymity_clause(ctx, a, b))
+            || matches!(ctx.toks[a].lower.as_str(), "a" | "an")
+                && (anonymity_clause(ctx, a, b) || ordinal))
         {
             return;
         }
@@ -412,6 +416,12 @@ impl Resolver<'_, '_> {
             t.is_punct(",") || matches!(t.lower.as_str(), "who" | "speaking" | "whose")
         }) else {
             return;
+        };
+        // ... or to its verb ("A second diplomat was more guarded, ...").
+        let e = if ordinal {
+            super::mentions::np_right(ctx, a, e).unwrap_or(e)
+        } else {
+            e
         };
         let Some(SubjectRef::Desc(d)) = super::attribution::np_subject(ctx, self.reg, a, e) else {
             return;
@@ -593,6 +603,12 @@ impl Resolver<'_, '_> {
                 // A surname used before the full name appears ("Peters said ... Anna Peters").
                 if key.len() == 1 {
                     if let Some(id) = self.reg.person_by_surname(&key[0], *start, None) {
+                        self.reg.entity_mut(id).mentions.push(span);
+                        return Some(id);
+                    }
+                    // "the Velandi government said ... Veland said": a country that speaks
+                    // is its government.
+                    if let Some(id) = self.government_of(&ctx.toks[*start].text, *start) {
                         self.reg.entity_mut(id).mentions.push(span);
                         return Some(id);
                     }
@@ -958,11 +974,23 @@ impl Resolver<'_, '_> {
             .iter()
             .filter(|q| lx::is_role_qualifier(q))
             .collect();
+        // "the second diplomat" is not "one diplomat": an ordinal must be in the referent's
+        // own description.
+        let ordinal = role.text.split_whitespace().find(|w| lx::is_ordinal(w));
         let mut cands = Vec::new();
         for id in self.recent_entities(tok) {
             let e = reg.entity(id);
             if e.first_tok >= tok || !matches!(e.kind, SpeakerKind::Person | SpeakerKind::Anonymous)
             {
+                continue;
+            }
+            if ordinal.is_some_and(|o| {
+                !e.name.to_lowercase().split_whitespace().any(|w| w == o)
+                    && !e
+                        .roles
+                        .iter()
+                        .any(|r| r.text.split_whitespace().any(|w| w == o))
+            }) {
                 continue;
             }
             let all_places: Vec<&String> = e
@@ -1061,6 +1089,33 @@ impl Resolver<'_, '_> {
 
     /// An organisation a description ("the company", "The ministry") refers to. With
     /// `same_head`, only a body whose head is the description's own.
+    /// The government already speaking for the country `place` names ("the Velandi
+    /// government" for "Veland"), or the country already speaking as itself.
+    fn government_of(&self, place: &str, tok: usize) -> Option<usize> {
+        let found: Vec<usize> = self
+            .recent_entities(tok)
+            .into_iter()
+            .filter(|&id| {
+                let e = self.reg.entity(id);
+                let as_country = e.head.is_none() && e.tokens.len() == 1;
+                let as_government = e.head.as_deref() == Some("government")
+                    && e.places.len() == 1
+                    && !e.name.contains(',');
+                e.kind == SpeakerKind::Organization
+                    && e.first_tok < tok
+                    && if as_country {
+                        lx::same_place(place, &e.name)
+                    } else {
+                        as_government && lx::same_place(place, &e.places[0])
+                    }
+            })
+            .collect();
+        match found.as_slice() {
+            [id] => Some(*id),
+            _ => None,
+        }
+    }
+
     fn resolve_org_desc(
         &self,
         head: &str,
@@ -1069,6 +1124,11 @@ impl Resolver<'_, '_> {
         same_head: bool,
     ) -> Option<usize> {
         let reg = &*self.reg;
+        if let ("government", [place]) = (head, places) {
+            if let Some(id) = self.government_of(place, tok) {
+                return Some(id);
+            }
+        }
         let mut cands = Vec::new();
         for id in self.recent_entities(tok) {
             let e = reg.entity(id);

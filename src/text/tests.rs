@@ -1194,6 +1194,74 @@ const ROWS: &[Row] = &[
         )],
         not: &[],
     },
+    // A nickname with a title in it stays inside the name.
+    Row {
+        text: "The manager, Ossi \"the Doctor\" Lammers, said the truce was \"overdue\". Lammers added that he would sign.",
+        want: &[
+            ("Ossi \"the Doctor\" Lammers", Person, "the truce was \"overdue\"", Reported),
+            ("Ossi \"the Doctor\" Lammers", Person, "he would sign", Reported),
+        ],
+        not: &[],
+    },
+    // A verb ends the unnamed source's description ("... the board painted a ...").
+    Row {
+        text: "A person close to the board painted a bleak picture, saying the deal was dead. An aide gave a short account, saying the talks had stalled.",
+        want: &[
+            ("a person close to the board", Anonymous, "the deal was dead", Reported),
+            ("an aide", Anonymous, "the talks had stalled", Reported),
+        ],
+        not: &[],
+    },
+    // Pressing a hand to something is no speech.
+    Row {
+        text: "Ines Vort, a teacher in the gallery, pressed her palms to the glass and cried. Ola Brun pressed the minister to resign.",
+        want: &[("Ola Brun", Person, "pressed the minister to resign", Reported)],
+        not: &["Vort"],
+    },
+    // "the second envoy" is the second envoy introduced, not the first.
+    Row {
+        text: "\"It is dead,\" one envoy said. A second envoy was more hopeful, putting the odds at even. Much, the second envoy said, hung on the money.",
+        want: &[
+            ("one envoy", Anonymous, "It is dead", Direct),
+            ("a second envoy", Anonymous, "Much, the second envoy said, hung on the money", Reported),
+        ],
+        not: &[],
+    },
+    // "the boss" is the chief executive; whom she says told her something is no speaker.
+    Row {
+        text: "Mara Quist, the chief executive of Dorn Rail, said the bid was fair. The boss also said that the minister, Ivo Sand, had told her the bid was welcome.",
+        want: &[
+            ("Mara Quist", Person, "the bid was fair", Reported),
+            ("Mara Quist", Person, "the minister, Ivo Sand, had told her the bid was welcome", Reported),
+        ],
+        not: &["Ivo Sand"],
+    },
+    // A number inside a body's name; a campaign named with common words; a firm's
+    // lowercase legal tail.
+    Row {
+        text: "The Dock 7 Tenants Association said the freeze was late. It would be fair to wait, some said. Fair Deal, a campaign group founded by nurses, wants the levy scrapped. \"It is a tax on the sick,\" the group said. Roads are safer now. Safer Roads, the road safety campaign, said the ban was overdue. \"Half a step,\" the campaign said. Tarn Water plc said it would cut bills. Tarn said customers need not act.",
+        want: &[
+            ("the Dock 7 Tenants Association", Organization, "the freeze was late", Reported),
+            ("Fair Deal", Organization, "It is a tax on the sick", Direct),
+            ("Safer Roads", Organization, "the ban was overdue", Reported),
+            ("Safer Roads", Organization, "Half a step", Direct),
+            ("Tarn Water plc", Organization, "it would cut bills", Reported),
+            ("Tarn Water plc", Organization, "customers need not act", Reported),
+        ],
+        not: &[],
+    },
+    // A country that speaks is its government; a body's name without the word that places
+    // it is the same body.
+    Row {
+        text: "In a statement, the Ostrian government said the plan was unfair. Ostria later said it could accept talks. The Northern Ferry Workers Union said the strike would go ahead. The Ferry Workers Union later said talks had resumed.",
+        want: &[
+            ("the Ostrian government", Organization, "the plan was unfair", Reported),
+            ("the Ostrian government", Organization, "it could accept talks", Reported),
+            ("the Northern Ferry Workers Union", Organization, "the strike would go ahead", Reported),
+            ("the Northern Ferry Workers Union", Organization, "talks had resumed", Reported),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
