@@ -1366,6 +1366,9 @@ impl Resolver<'_, '_> {
         let mut out = Vec::new();
         for id in ids {
             let e: &Entity = reg.entity(id);
+            if house_reporter(ctx, e) {
+                continue;
+            }
             let mut name = e.name.clone();
             if name_count.get(&name.to_lowercase()).copied().unwrap_or(0) > 1 {
                 if let Some(h) = &e.honorific {
@@ -1482,6 +1485,29 @@ fn context_span(doc: &Doc, ctx: &Ctx, sentence: usize, start: usize, end: usize)
 /// "a senior official" (canonical names keep the article lowercase).
 /// Whether tokens `a..b` say the speaker is not named: "asked not to be named /
 /// identified / quoted", "on condition of anonymity", "anonymously".
+/// The publication's own reporter ("Our correspondent in Dunmara, Lena Holt, says ...",
+/// "our reporter Ivo Dane", "our correspondent says"): what they pass on is the story's
+/// own narration, so they are no speaker.
+fn house_reporter(ctx: &Ctx, e: &Entity) -> bool {
+    let toks = &ctx.toks;
+    let reporter = |k: usize| {
+        matches!(
+            toks[k].lower.as_str(),
+            "correspondent" | "correspondents" | "reporter" | "reporters" | "stringer"
+        )
+    };
+    let ft = e.first_tok;
+    let (a, _) = ctx.sentence_of(ft);
+    // "our" opening a clause ("Speaking to our correspondent, X said" is X's), the
+    // reporter noun right after it, and the name set off after them or the description
+    // itself.
+    let lo = ft.saturating_sub(8).max(a);
+    (lo..=ft)
+        .filter(|&k| toks[k].lower == "our" && (k == a || !toks[k - 1].is_word()))
+        .any(|k| (k + 1..(k + 3).min(toks.len())).any(reporter))
+        && (lo..ft).filter(|&k| toks[k].is_punct(",")).count() <= 1
+}
+
 fn anonymity_clause(ctx: &Ctx, a: usize, b: usize) -> bool {
     let w = |k: usize| ctx.toks[k].lower.as_str();
     (a..b).any(|k| {

@@ -1262,6 +1262,12 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // The publication's own reporter passes on the story; whoever speaks to them speaks.
+    Row {
+        text: "10:05 - Our correspondent at the port, Ivo Dane, says the ferries are running. Most passengers are calm, he says. Speaking to our reporter, Mira Solt said the truce was welcome.",
+        want: &[("Mira Solt", Person, "the truce was welcome", Reported)],
+        not: &["Ivo Dane"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
