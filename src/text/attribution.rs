@@ -753,6 +753,13 @@ fn finite_cue(
             return None;
         }
     }
+    // "Denholm, asked by reporters whether ..., walked away": the one asked is no speaker
+    // by it.
+    if matches!(w, "asked" | "questioned" | "pressed" | "told")
+        && toks.get(i + 1).is_some_and(|t| t.lower == "by")
+    {
+        return None;
+    }
     // "asked not to be named" / "asked not to be identified": a condition, not speech.
     if toks.get(i + 1).is_some_and(|t| t.lower == "not")
         && toks.get(i + 2).is_some_and(|t| t.lower == "to")
@@ -2082,6 +2089,10 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     }
     let h = &toks[head];
     if e - s == 1 && h.is_word() && lx::is_subject_pronoun(&h.lower) {
+        return Some(SubjectRef::Pronoun(head));
+    }
+    // "The former said ...; the latter said ...": one of the two just named.
+    if e - s == 2 && toks[s].lower == "the" && matches!(h.lower.as_str(), "former" | "latter") {
         return Some(SubjectRef::Pronoun(head));
     }
     // "Secretary of State Ola Brun": a capitalised title with "of" before the name.

@@ -69,7 +69,7 @@ pub(crate) fn speech_verb(w: &str) -> Option<(CueClass, bool)> {
          signalled signaled hinted cautioned observed remarked commented comments continued \
          concluded reported retorted joked quipped assured reassured informed briefed \
          mentioned messaged texted emailed blogged underlined underscored contended forecast \
-         projected indicated shouted yelled interjected heckled",
+         projected indicated shouted yelled interjected heckled clarified clarifies",
         )
     });
     static EVAL: LazyLock<HashSet<&str>> = LazyLock::new(|| {
@@ -122,7 +122,7 @@ pub(crate) fn is_weak_cue(w: &str) -> bool {
          observed indicated projected forecast answered defended proposed proposes \
          protested objected rejected rejects dismissed dismisses questioned questions \
          doubted endorsed endorses reported put informed briefed mentioned recalled \
-         remarked challenged shouted yelled interjected heckled",
+         remarked challenged shouted yelled interjected heckled clarified clarifies",
         )
     });
     SET.contains(w)
@@ -486,7 +486,7 @@ pub(crate) fn is_place_word(w: &str) -> bool {
          territories state republic kingdom arena stadium cathedral basilica church mosque \
          temple palace castle tower plaza market reach falls springs creek glacier pass ridge \
          fjord line row crescent terrace mews grove parade drive field fields airfield \
-         meadow meadows common green",
+         meadow meadows common green strand cove",
         )
     });
     P.contains(&w)

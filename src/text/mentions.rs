@@ -445,9 +445,53 @@ pub(crate) fn build_registry(ctx: &Ctx) -> Registry {
                 reg.tok_mention.insert(t, mi);
             }
             reg.mentions.push(m);
+            share_surname(ctx, &mut reg, mi);
         }
     }
     reg
+}
+
+/// "Anna and Piet Roos", "Gwen and Harold Pike": a first name alone before "and" and a
+/// full name shares its surname, so the couple are two people (Anna, of the Roos
+/// family), and "Anna" later is her. `mi` is the mention just added (the full name).
+fn share_surname(ctx: &Ctx, reg: &mut Registry, mi: usize) {
+    let toks = &ctx.toks;
+    let m = &reg.mentions[mi];
+    let (Some(id), true) = (m.entity, mi >= 1) else {
+        return;
+    };
+    let first = &reg.mentions[mi - 1];
+    let e = reg.entity(id);
+    if m.class != NameClass::Person
+        || e.tokens.len() != 2
+        || lx::first_name_gender(&e.tokens[0]).is_none()
+        || first.sentence != m.sentence
+        || first.end - first.start != 1
+        || first.end + 1 != m.start
+        || toks[first.end].lower != "and"
+        || first
+            .entity
+            .is_some_and(|f| reg.entity(f).tokens.len() >= 2)
+    {
+        return;
+    }
+    let given = toks[first.start].lower.clone();
+    let Some(gender) = lx::first_name_gender(&given) else {
+        return;
+    };
+    let surname = e.tokens[1].clone();
+    // Named as written ("Anna"): "Anna Roos" is nowhere in the text, and a report only
+    // names what its source does.
+    let name = toks[first.start].text.clone();
+    let span = (toks[first.start].start, toks[first.end - 1].end);
+    let mut partner = Entity::new(SpeakerKind::Person, name, first.start);
+    partner.tokens = vec![given, surname];
+    partner.gender = Some(gender);
+    partner.mentions.push(span);
+    let pid = reg.add_entity(partner);
+    let first = &mut reg.mentions[mi - 1];
+    first.entity = Some(pid);
+    first.class = NameClass::Person;
 }
 
 /// A raw capitalised run before classification.
@@ -1014,14 +1058,28 @@ fn classify_and_link(
     });
     let surname_like = matches!(
         last,
-        "park" | "hill" | "hills" | "lane" | "field" | "fields" | "green" | "heath" | "ridge"
+        "park"
+            | "hill"
+            | "hills"
+            | "lane"
+            | "field"
+            | "fields"
+            | "green"
+            | "heath"
+            | "ridge"
+            | "strand"
     ) && ((name_lows.len() >= 2
         && lx::first_name_gender(name_lows[0]).is_some())
         || (name_lows.len() == 1
             && reg
                 .person_by_surname(name_lows[0], run.start, None)
                 .is_some_and(|id| reg.entity(id).first_tok < run.start))
-        || speaks_next);
+        || speaks_next
+        // "Ilona Strand, who teaches law, said" / "Ada Green, 54,": described as a person.
+        || aged
+        || (name_lows.len() >= 2
+            && toks.get(run.end).is_some_and(|t| t.is_punct(","))
+            && toks.get(run.end + 1).is_some_and(|t| t.lower == "who")));
     // "Redmarsh City said", "Castle Town said": a town's name that speaks is its club.
     let club = name_lows.len() >= 2 && matches!(last, "city" | "town" | "county") && speaks_next;
     let place = (lx::is_place_word(last) && !surname_like)

@@ -125,6 +125,7 @@ impl Resolver<'_, '_> {
             self.sentence_initial_org(si, &sa.acts);
             self.sentence_initial_anonymous(si, &sa.acts);
             self.name_revealed(si, &sa.acts);
+            self.spouse_introduced(si, &sa.acts);
             let mut prev_ids: Vec<usize> = Vec::new();
             for act in &sa.acts {
                 let mut ids = Vec::new();
@@ -436,6 +437,73 @@ impl Resolver<'_, '_> {
         }
     }
 
+    /// "Gwen and Harold Pike ... Her husband was more careful.": a sentence that opens with
+    /// "his wife" / "her husband" and doesn't speak brings the spouse forward, so the
+    /// next sentence's "he said" finds them. The spouse is the one named person (in the
+    /// last six sentences) who shares the surname of the last man (or woman) named.
+    fn spouse_introduced(&mut self, si: usize, acts: &[super::attribution::Act]) {
+        let ctx = self.ctx;
+        let (a, b) = ctx.sent_toks[si];
+        if a + 2 >= b || acts.iter().any(|x| x.subject_tok >= a && x.subject_tok < b) {
+            return;
+        }
+        let partner_gender = match (ctx.toks[a].lower.as_str(), ctx.toks[a + 1].lower.as_str()) {
+            ("his", "wife") => Gender::Male,
+            ("her", "husband") => Gender::Female,
+            _ => return,
+        };
+        let mut named: Vec<usize> = Vec::new(); // most recent first
+        for m in self.reg.mentions.iter().rev() {
+            if m.sentence >= si {
+                continue;
+            }
+            if m.sentence + 6 < si {
+                break;
+            }
+            if let Some(id) = m.entity.filter(|_| m.class == NameClass::Person) {
+                if !named.contains(&id) {
+                    named.push(id);
+                }
+            }
+        }
+        let reg = &*self.reg;
+        let Some(&partner) = named
+            .iter()
+            .find(|&&id| reg.entity(id).gender == Some(partner_gender))
+        else {
+            return;
+        };
+        let Some(surname) = reg
+            .entity(partner)
+            .tokens
+            .last()
+            .filter(|_| reg.entity(partner).tokens.len() >= 2)
+        else {
+            return;
+        };
+        let spouses: Vec<usize> = named
+            .iter()
+            .copied()
+            .filter(|&id| {
+                let e = reg.entity(id);
+                id != partner
+                    && e.tokens.len() >= 2
+                    && e.tokens.last() == Some(surname)
+                    && e.gender != Some(partner_gender)
+            })
+            .collect();
+        if let [spouse] = spouses[..] {
+            let span = (ctx.toks[a].start, ctx.toks[a + 1].end);
+            self.desc_mentions.push((spouse, span));
+            self.events.push(Ev {
+                tok: a,
+                sentence: si,
+                entity: spouse,
+                subj: true,
+            });
+        }
+    }
+
     /// A sentence that opens with an office and no name ("The region's chief medical
     /// officer struck a more careful note.") and is followed, in its paragraph, by one that
     /// introduces a single new person by name alone ("Last year Dr. Ada Brenn described
@@ -630,6 +698,9 @@ impl Resolver<'_, '_> {
 
     fn resolve_pronoun(&mut self, tok: usize, si: usize) -> Option<usize> {
         let w = self.ctx.toks[tok].lower.clone();
+        if matches!(w.as_str(), "former" | "latter") {
+            return self.former_or_latter(w == "former", tok, si);
+        }
         let (kinds, gender): (&[SpeakerKind], Option<Gender>) = match w.as_str() {
             "he" => (
                 &[SpeakerKind::Person, SpeakerKind::Anonymous],
@@ -684,6 +755,31 @@ impl Resolver<'_, '_> {
             }
         }
         Some(id)
+    }
+
+    /// "The former" / "the latter": of the last two people named (by name, in this
+    /// sentence or the two before it), the earlier or the later.
+    fn former_or_latter(&self, former: bool, tok: usize, si: usize) -> Option<usize> {
+        let mut last_two: Vec<usize> = Vec::new();
+        for m in self.reg.mentions.iter().rev() {
+            if m.sentence > si || m.start >= tok {
+                continue;
+            }
+            if m.sentence + 2 < si {
+                break;
+            }
+            let Some(id) = m.entity else { continue };
+            if m.class == NameClass::Person && !last_two.contains(&id) {
+                last_two.push(id);
+                if last_two.len() == 2 {
+                    break;
+                }
+            }
+        }
+        match last_two[..] {
+            [latter, earlier] => Some(if former { earlier } else { latter }),
+            _ => None,
+        }
     }
 
     /// Entities mentioned recently before token `tok`, most recent first (bounded, so that

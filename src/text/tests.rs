@@ -1268,6 +1268,39 @@ const ROWS: &[Row] = &[
         want: &[("Mira Solt", Person, "the truce was welcome", Reported)],
         not: &["Ivo Dane"],
     },
+    // "The former" and "the latter" are the earlier and the later of the two just named;
+    // "clarified that" is speech; "asked by reporters" is not the one asked speaking.
+    Row {
+        text: "Ilsa Varn backed the fee. Bea Holm opposed it. Varn and Holm met on Friday. The former said the fee would stay; the latter said she would appeal. The minister's office later clarified that the fee was legal. Tor Maas, asked by reporters whether he paid it, walked away.",
+        want: &[
+            ("Ilsa Varn", Person, "the fee would stay", Reported),
+            ("Bea Holm", Person, "she would appeal", Reported),
+            ("the minister's office", Organization, "the fee was legal", Reported),
+        ],
+        not: &["former", "latter", "Tor Maas"],
+    },
+    // A couple named "Anna and Piet Roos" are two people; "His wife" / "Her husband" opening a
+    // sentence brings the spouse forward for the next sentence's pronoun.
+    Row {
+        text: "Greta and Jonas Lund have run the ferry for years. Jonas Lund said the toll was fair. He added that he would pay it. Tolls rose twice last year. The ferry carries 300 people a day. His wife is less sure. \"We cannot afford it,\" she said. Greta added that she would write to the council.",
+        want: &[
+            ("Jonas Lund", Person, "the toll was fair", Reported),
+            ("Jonas Lund", Person, "he would pay it", Reported),
+            ("Greta", Person, "We cannot afford it", Direct),
+            ("Greta", Person, "she would write to the council", Reported),
+        ],
+        not: &[],
+    },
+    // A strand is a beach, not a surname, unless a first name or a "who" clause marks a
+    // person. (The lifeguard, behind two relative clauses, is still missed.)
+    Row {
+        text: "A lifeguard who has worked on Long Strand for six summers, and who asked not to be named, said the change would help. \"It helps,\" he said. Ulla Strand, who swims there daily, said the ban was fair. Ivo Strand said dogs are barred from Long Strand in summer.",
+        want: &[
+            ("Ivo Strand", Person, "dogs are barred from Long Strand in summer", Reported),
+            ("Ulla Strand", Person, "the ban was fair", Reported),
+        ],
+        not: &["Long Strand"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
