@@ -1183,8 +1183,6 @@ impl Resolver<'_, '_> {
         }
     }
 
-    /// An organisation a description ("the company", "The ministry") refers to. With
-    /// `same_head`, only a body whose head is the description's own.
     /// The government already speaking for the country `place` names ("the Velandi
     /// government" for "Veland"), or the country already speaking as itself.
     fn government_of(&self, place: &str, tok: usize) -> Option<usize> {
@@ -1212,6 +1210,8 @@ impl Resolver<'_, '_> {
         }
     }
 
+    /// An organisation a description ("the company", "The ministry") refers to. With
+    /// `same_head`, only a body whose head is the description's own.
     fn resolve_org_desc(
         &self,
         head: &str,
