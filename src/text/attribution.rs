@@ -730,18 +730,13 @@ fn finite_cue(
             }
         }
     }
-    // "pressed ahead with its plan", "pressed on": going on, not speaking ("pressed for
-    // talks" and "pressed the minister to ..." are speech).
-    if matches!(w, "pressed" | "presses" | "pressing")
-        && toks
-            .get(i + 1)
-            .is_some_and(|n| matches!(n.lower.as_str(), "ahead" | "on" | "forward"))
-    {
-        return None;
-    }
-    // "pressed both hands to her face", "pressed her ear against the door": a touch, not
-    // speech ("pressed the minister to resign" is).
+    // "pressed ahead with its plan", "pressed on": going on; "pressed both hands to her
+    // face", "pressed her ear against the door": a touch. Neither is speech ("pressed for
+    // talks" and "pressed the minister to resign" are).
     if matches!(w, "pressed" | "presses" | "pressing") {
+        let going_on = toks
+            .get(i + 1)
+            .is_some_and(|n| matches!(n.lower.as_str(), "ahead" | "on" | "forward"));
         let touch = (i + 2..b.min(i + 7))
             .take_while(|&k| toks[k].is_word())
             .any(|k| {
@@ -749,7 +744,7 @@ fn finite_cue(
                     || (toks[k].lower == "to"
                         && toks.get(k + 1).is_some_and(|n| lx::is_determiner(&n.lower)))
             });
-        if touch {
+        if going_on || touch {
             return None;
         }
     }

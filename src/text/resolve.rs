@@ -452,20 +452,7 @@ impl Resolver<'_, '_> {
             ("her", "husband") => Gender::Female,
             _ => return,
         };
-        let mut named: Vec<usize> = Vec::new(); // most recent first
-        for m in self.reg.mentions.iter().rev() {
-            if m.sentence >= si {
-                continue;
-            }
-            if m.sentence + 6 < si {
-                break;
-            }
-            if let Some(id) = m.entity.filter(|_| m.class == NameClass::Person) {
-                if !named.contains(&id) {
-                    named.push(id);
-                }
-            }
-        }
+        let named = self.people_named_before(a, si.saturating_sub(6));
         let reg = &*self.reg;
         let Some(&partner) = named
             .iter()
@@ -760,26 +747,30 @@ impl Resolver<'_, '_> {
     /// "The former" / "the latter": of the last two people named (by name, in this
     /// sentence or the two before it), the earlier or the later.
     fn former_or_latter(&self, former: bool, tok: usize, si: usize) -> Option<usize> {
-        let mut last_two: Vec<usize> = Vec::new();
+        match self.people_named_before(tok, si.saturating_sub(2))[..] {
+            [latter, earlier, ..] => Some(if former { earlier } else { latter }),
+            _ => None,
+        }
+    }
+
+    /// The people named (by name) before token `tok` and from sentence `from` on, each
+    /// once, most recent first.
+    fn people_named_before(&self, tok: usize, from: usize) -> Vec<usize> {
+        let mut named = Vec::new();
         for m in self.reg.mentions.iter().rev() {
-            if m.sentence > si || m.start >= tok {
+            if m.start >= tok {
                 continue;
             }
-            if m.sentence + 2 < si {
+            if m.sentence < from {
                 break;
             }
-            let Some(id) = m.entity else { continue };
-            if m.class == NameClass::Person && !last_two.contains(&id) {
-                last_two.push(id);
-                if last_two.len() == 2 {
-                    break;
+            if let Some(id) = m.entity.filter(|_| m.class == NameClass::Person) {
+                if !named.contains(&id) {
+                    named.push(id);
                 }
             }
         }
-        match last_two[..] {
-            [latter, earlier] => Some(if former { earlier } else { latter }),
-            _ => None,
-        }
+        named
     }
 
     /// Entities mentioned recently before token `tok`, most recent first (bounded, so that
