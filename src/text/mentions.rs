@@ -1014,7 +1014,7 @@ fn classify_and_link(
                 && !lx::is_person_role(&h.lower)
                 && h.lower != "capital"
         })
-    .then_some(run.start - 2)
+    .then(|| run.start - 2)
     .or_else(|| {
         (run.end + 2 < sb
             && toks[run.end].is_punct(",")
