@@ -618,7 +618,9 @@ fn finite_cue(
                 if let Some(s0) =
                     np_left(ctx, r, a).filter(|&s0| !object_of_preposition(ctx, a, s0))
                 {
-                    if let Some(sr) = np_subject(ctx, reg, s0, r) {
+                    if let Some(sr) =
+                        np_subject(ctx, reg, s0, r).or_else(|| in_the_know(ctx, s0, r, j))
+                    {
                         if !matches!(sr, SubjectRef::Pronoun(_)) {
                             subject = Some((vec![sr], s0, None));
                             subj_start = s0;
@@ -729,6 +731,15 @@ fn finite_cue(
                 return None;
             }
         }
+    }
+    // "described the deal as a betrayal" is a view; "described the station in unflattering
+    // terms" is the narrator's summary, with nothing of the speaker's in it.
+    if matches!(w, "described" | "describes" | "describing")
+        && !(i + 1..b.min(i + 16))
+            .take_while(|&k| !toks[k].is_punct(";"))
+            .any(|k| toks[k].lower == "as")
+    {
+        return None;
     }
     // "pressed ahead with its plan", "pressed on": going on; "pressed both hands to her
     // face", "pressed her ear against the door": a touch. Neither is speech ("pressed for
@@ -1647,6 +1658,14 @@ fn segment_subject(
             if matches!(fw, "who" | "whose" | "which" | "whom" | "where" | "when") {
                 return Seg::Relative;
             }
+            // "A lifeguard who has worked there for years, and who asked not to be named,
+            // said": a second relative clause joined to the first.
+            if matches!(fw, "and" | "but")
+                && s + 1 < e
+                && matches!(toks[s + 1].lower.as_str(), "who" | "whose")
+            {
+                return Seg::Relative;
+            }
             if f.is_word()
                 && !f.is_cap()
                 && (fw.ends_with("ing")
@@ -2044,13 +2063,23 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     if at_least(s) || (s >= 2 && at_least(s - 1)) {
         return None;
     }
+    // "A nurse who has worked on Long Strand for years": the phrase ends before "who".
+    if let Some(k) = (s + 1..e).find(|&k| toks[k].lower == "who") {
+        return np_subject(ctx, reg, s, k)
+            .or_else(|| who_described(ctx, s, k))
+            .or_else(|| in_the_know(ctx, s, k, e));
+    }
     // The head of a right-built phrase is the last word before "of/for/at".
     let mut he = e;
     for k in s + 1..e {
-        if matches!(
-            toks[k].lower.as_str(),
-            "of" | "for" | "at" | "from" | "in" | "with" | "close" | "familiar" | "involved"
-        ) && toks[k].is_word()
+        // "a source close to the talks" ("a close ally of" is the ally).
+        let close_to = toks[k].lower == "close" && toks.get(k + 1).is_some_and(|n| n.lower == "to");
+        if (close_to
+            || matches!(
+                toks[k].lower.as_str(),
+                "of" | "for" | "at" | "from" | "in" | "with" | "familiar" | "involved"
+            ))
+            && toks[k].is_word()
         {
             // "a Department for Education official": the connector is inside the body's
             // name, and the role noun at the end is the head.
@@ -2141,6 +2170,21 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     }
     // "the 61-year-old said": refers back like a pronoun.
     if h.is_word() && h.lower.ends_with("-year-old") && toks[s].lower == "the" {
+        return Some(SubjectRef::Pronoun(head));
+    }
+    // "the Varran said" (of Port Varra), "the Carvessan added": a demonym of a place the
+    // text names refers back to a person, like "the 61-year-old".
+    if e - s == 2
+        && toks[s].lower == "the"
+        && h.is_cap()
+        // (Not a body named before: the registry makes "the Varran" a body of its own.)
+        && reg.tok_mention.get(&head).is_none_or(|&mi| {
+            reg.mentions[mi]
+                .entity
+                .is_none_or(|id| reg.entity(id).first_tok >= reg.mentions[mi].outer_start)
+        })
+        && demonym_of_named_place(ctx, head)
+    {
         return Some(SubjectRef::Pronoun(head));
     }
     // "a senior figure at the commission" is a person; "customs figures" are data.
@@ -2300,7 +2344,105 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
             indefinite: false,
         }));
     }
-    None
+    who_described(ctx, s, e)
+}
+
+/// Whether the capitalised word at `k` is a demonym of a place named elsewhere in the
+/// text: "Varran" with "Port Varra", "Carvessan" with "Carvessa", "Ostrelian" with
+/// "Ostrelia". (The stem must be four letters or more, and another word must carry it.)
+fn demonym_of_named_place(ctx: &Ctx, k: usize) -> bool {
+    let w = ctx.toks[k].lower.as_str();
+    let stems = lx::demonym_stems(w);
+    !stems.is_empty()
+        && ctx.toks.iter().enumerate().any(|(j, t)| {
+            j != k
+                && t.is_cap()
+                && t.lower != w
+                && stems.iter().any(|stem| t.lower.starts_with(stem))
+                && !t.lower.starts_with(w)
+        })
+}
+
+/// "People who have spoken to her say", "those who know him say": unnamed people placed
+/// by their contact with someone are anonymous sources (`k` is the "who").
+fn in_the_know(ctx: &Ctx, s: usize, k: usize, e: usize) -> Option<SubjectRef> {
+    let toks = &ctx.toks;
+    let lows: Vec<&str> = toks[s..e.min(s + 12)]
+        .iter()
+        .map(|t| t.lower.as_str())
+        .collect();
+    let who = k - s;
+    let people = matches!(
+        &lows[..who],
+        ["people"] | ["those"] | ["several" | "two" | "three" | "some", "people"]
+    );
+    let rest = &lows[who + 1..];
+    let rest = rest
+        .strip_prefix(&["have"])
+        .or_else(|| rest.strip_prefix(&["had"]))
+        .unwrap_or(rest);
+    let contact = matches!(
+        rest,
+        [
+            "spoken" | "talked" | "worked" | "met" | "dealt",
+            "to" | "with",
+            ..
+        ] | ["know" | "knew", ..]
+            | ["have" | "had", "known", ..]
+            | ["known", ..]
+    );
+    (people && contact).then(|| {
+        SubjectRef::Desc(Desc {
+            start: s,
+            end: e,
+            head: k - 1,
+            kind: DescKind::Person,
+            indefinite: true,
+        })
+    })
+}
+
+/// "A lifeguard who has worked there for years said", "the ferryman, who ..., said": a
+/// singular noun no list knows as a role is still a person when "who" follows it.
+fn who_described(ctx: &Ctx, s: usize, e: usize) -> Option<SubjectRef> {
+    let toks = &ctx.toks;
+    let first = toks[s].lower.as_str();
+    if !matches!(first, "a" | "an" | "the" | "another") {
+        return None;
+    }
+    // The first "who" inside the phrase, or right after it (with or without a comma).
+    let k = (s + 2..e).find(|&k| toks[k].lower == "who").or_else(|| {
+        match (toks.get(e), toks.get(e + 1)) {
+            (Some(w), _) if w.lower == "who" => Some(e),
+            (Some(c), Some(w)) if c.is_punct(",") && w.lower == "who" => Some(e),
+            _ => None,
+        }
+    })?;
+    let head = k - 1;
+    let h = &toks[head];
+    let w = h.lower.as_str();
+    // "a local woman who", "an 80-year-old fisherman who": determiner, modifiers, noun.
+    let plain = (s + 1..head).all(|m| toks[m].is_word() && !toks[m].is_cap());
+    (plain
+        && h.is_word()
+        && !h.is_cap()
+        && w.len() > 2
+        // Singular only ("witnesses who" and "residents who" are crowds).
+        && (!w.ends_with('s') || w.ends_with("ss"))
+        && !lx::is_function_word(w)
+        && !lx::is_time_word(w)
+        && !lx::is_crowd_noun(w)
+        && !lx::is_document_noun(w)
+        && !lx::is_org_noun(w))
+    .then(|| {
+        SubjectRef::Desc(Desc {
+            start: s,
+            end: k,
+            head,
+            kind: DescKind::Person,
+            indefinite: lx::is_indefinite(first),
+        })
+    })
 }
 
 /// An apposition right after an inverted subject: ", president of the Drivers' Union,".

@@ -249,6 +249,16 @@ pub(crate) fn title_gender(w: &str) -> Option<super::mentions::Gender> {
     }
 }
 
+/// The place-name stems a word may be the demonym of ("varran" → "varra", "varr";
+/// "ostrelian" → "ostrel", ...), each of four letters or more.
+pub(crate) fn demonym_stems(w: &str) -> Vec<&str> {
+    ["ian", "an", "ese", "ish", "i", "n"]
+        .iter()
+        .filter_map(|suf| w.strip_suffix(suf))
+        .filter(|stem| stem.chars().count() >= 4)
+        .collect()
+}
+
 /// Gender of a common first name, when the name is well known to be one or the other.
 /// Names absent from these lists tell nothing (they are never guessed from spelling).
 pub(crate) fn first_name_gender(w: &str) -> Option<super::mentions::Gender> {
@@ -301,7 +311,7 @@ pub(crate) fn first_name_gender(w: &str) -> Option<super::mentions::Gender> {
 pub(crate) fn is_person_role(w: &str) -> bool {
     static R: LazyLock<HashSet<&str>> = LazyLock::new(|| {
         words(
-            "eyewitness bystander onlooker passer-by colleague neighbour neighbor friend partner spouse minister president spokesman spokeswoman spokesperson official leader chief \
+            "eyewitness bystander onlooker passer-by ally colleague neighbour neighbor friend partner spouse minister president spokesman spokeswoman spokesperson official leader chief \
          executive director secretary chair chairman chairwoman chairperson commissioner \
          envoy ambassador diplomat negotiator mediator analyst economist expert professor \
          researcher scientist lawmaker legislator senator councillor councilor mayor governor \
@@ -350,7 +360,7 @@ pub(crate) fn is_group_noun(w: &str) -> bool {
          commanders representatives spokesmen spokespeople authorities prosecutors \
          investigators executives sources envoys delegates delegations senators councillors \
          officers generals monitors inspectors regulators judges economists analysts experts \
-         scientists researchers governors trustees",
+         scientists researchers governors trustees allies",
         )
     });
     G.contains(&w)
@@ -402,7 +412,8 @@ pub(crate) fn is_org_noun(w: &str) -> bool {
          lines nations institution observatory centre center forum tribunal prosecutor's \
          conference summit parliaments ministries governments companies unions groups house \
          hall executive legislature municipality prefecture commune county state republic \
-         kingdom emirate commonwealth province guild chapter lodge branch campaign",
+         kingdom emirate commonwealth province guild chapter lodge branch campaign \
+         polytechnic seminary conservatory clinic museum gallery orchestra",
         )
     });
     O.contains(&w)

@@ -325,8 +325,15 @@ impl Registry {
         gender: Option<Gender>,
     ) -> Option<usize> {
         let ids = self.by_surname.get(surname)?;
+        // "Ruth and Colin Ashby ... Ms. Ashby": a namesake known to be of the title's
+        // gender beats one whose gender is unknown.
+        let sure = gender.is_some()
+            && ids
+                .iter()
+                .any(|&id| gender == self.entities[id].gender && self.entities[id].first_tok < tok);
         let ok = |id: &&usize| match (gender, self.entities[**id].gender) {
             (Some(a), Some(b)) => a == b,
+            (Some(_), None) => !sure,
             _ => true,
         };
         // Bounded: the most recently added namesakes are the ones a surname refers to.
@@ -464,7 +471,6 @@ fn share_surname(ctx: &Ctx, reg: &mut Registry, mi: usize) {
     let e = reg.entity(id);
     if m.class != NameClass::Person
         || e.tokens.len() != 2
-        || lx::first_name_gender(&e.tokens[0]).is_none()
         || first.sentence != m.sentence
         || first.end - first.start != 1
         || first.end + 1 != m.start
@@ -1200,6 +1206,12 @@ fn classify_and_link(
                 long_surname
             } else if nt.len() >= 2 {
                 match reg.by_name(&nt.join(" ")) {
+                    // "Gwen and Harold Pike", later "Gwen Pike": she was named as written,
+                    // and now her full name is in the text.
+                    Some(id) if reg.entity(id).name.split_whitespace().count() < nt.len() => {
+                        reg.upgrade_name(id, nt.clone(), tokens_text(ctx, name_start, run.end));
+                        Some(id)
+                    }
                     Some(id) => Some(id),
                     // "Mr. Vadas" first, "Elke Vadas" later: one person, now fully named.
                     None if reg.surname_only_person(&nt, gender).is_some() => {

@@ -26,8 +26,8 @@ use std::collections::{HashMap, HashSet};
 use super::attribution::{Desc, DescKind, SentenceActs, SubjectRef};
 use super::lexicon as lx;
 use super::mentions::{
-    role_from_apposition, role_from_tokens, tokens_text, Ctx, Entity, Gender, NameClass, Registry,
-    Role,
+    role_from_apposition, role_from_tokens, tokens_text, Ctx, Entity, Gender, NameClass,
+    NameMention, Registry, Role,
 };
 use super::normalize::Doc;
 use super::{Speaker, Statement};
@@ -234,6 +234,13 @@ impl Resolver<'_, '_> {
                         if ctx.sent_spans[ps].2 != para {
                             break;
                         }
+                        // "He shook his head. \"...\"": the one who just acted speaks.
+                        if back == 1 && all[ps].acts.is_empty() {
+                            if let Some(id) = self.gesture_subject(ps) {
+                                owner = Some((id, "said".to_string()));
+                                break;
+                            }
+                        }
                         if let Some(x) = last_speaker[ps].clone() {
                             owner = Some(x);
                             break;
@@ -311,6 +318,33 @@ impl Resolver<'_, '_> {
                 self.attach(e, quote.start, quote.end, StatementKind::Direct, &cue, si);
                 self.quote_owner.insert(q, (e, cue));
             }
+        }
+    }
+
+    /// The person a short, quoteless sentence opens with ("He shook his head.", "Soler
+    /// laughed."), when nobody else is named in it: the speaker of a bare quote right
+    /// after it.
+    fn gesture_subject(&mut self, si: usize) -> Option<usize> {
+        let ctx = self.ctx;
+        let (a, b) = ctx.sent_toks[si];
+        if b - a > 10 || (a..b).any(|k| ctx.toks[k].quote.is_some()) {
+            return None;
+        }
+        let people: Vec<&NameMention> = self
+            .reg
+            .mentions
+            .iter()
+            .filter(|m| m.sentence == si && m.class == NameClass::Person)
+            .collect();
+        let verb_at = |k: usize| {
+            ctx.toks.get(k).is_some_and(|t| {
+                k < b && t.is_word() && !t.is_cap() && lx::speech_verb(&t.lower).is_none()
+            })
+        };
+        match (ctx.toks[a].lower.as_str(), &people[..]) {
+            ("he" | "she", []) if verb_at(a + 1) => self.resolve_pronoun(a, si),
+            (_, [m]) if m.start == a && verb_at(m.end) => m.entity,
+            _ => None,
         }
     }
 
@@ -454,12 +488,20 @@ impl Resolver<'_, '_> {
         };
         let named = self.people_named_before(a, si.saturating_sub(6));
         let reg = &*self.reg;
+        let other = match partner_gender {
+            Gender::Male => Gender::Female,
+            Gender::Female => Gender::Male,
+        };
+        // "Ruth and Colin Ashby ... His wife": with nobody of the partner's gender named,
+        // the last person of unknown gender whose namesake is known to be of the other.
         let Some(&partner) = named
             .iter()
             .find(|&&id| reg.entity(id).gender == Some(partner_gender))
+            .or_else(|| named.first().filter(|&&id| reg.entity(id).gender.is_none()))
         else {
             return;
         };
+        let partner_unsure = reg.entity(partner).gender.is_none();
         let Some(surname) = reg
             .entity(partner)
             .tokens
@@ -477,6 +519,7 @@ impl Resolver<'_, '_> {
                     && e.tokens.len() >= 2
                     && e.tokens.last() == Some(surname)
                     && e.gender != Some(partner_gender)
+                    && (!partner_unsure || e.gender == Some(other))
             })
             .collect();
         if let [spouse] = spouses[..] {
@@ -688,6 +731,28 @@ impl Resolver<'_, '_> {
         if matches!(w.as_str(), "former" | "latter") {
             return self.former_or_latter(w == "former", tok, si);
         }
+        // "the Varran said": the one person whose role is of that place ("Port Varra's
+        // harbour master"), else whoever a pronoun would find.
+        if self.ctx.toks[tok].is_cap() {
+            let stems = lx::demonym_stems(&w);
+            let of_place: Vec<usize> = (0..self.reg.entities.len())
+                .filter(|&id| {
+                    let e = self.reg.entity(id);
+                    e.kind == SpeakerKind::Person
+                        && e.first_tok < tok
+                        && e.roles.iter().any(|r| {
+                            r.places.iter().any(|p| {
+                                p.to_lowercase()
+                                    .split_whitespace()
+                                    .any(|p| stems.iter().any(|s| p.starts_with(s)))
+                            })
+                        })
+                })
+                .collect();
+            if let [id] = of_place[..] {
+                return Some(id);
+            }
+        }
         let (kinds, gender): (&[SpeakerKind], Option<Gender>) = match w.as_str() {
             "he" => (
                 &[SpeakerKind::Person, SpeakerKind::Anonymous],
@@ -853,9 +918,15 @@ impl Resolver<'_, '_> {
                 Some(self.reg.add_entity(e))
             }
             DescKind::Person => {
+                // A head no list knows ("the ferryman, who ..."): the words after the
+                // article are the role.
                 let role = role_from_tokens(ctx, d.start, d.end).unwrap_or_else(|| Role {
                     head: head.clone(),
-                    text: text.clone(),
+                    text: if d.start + 1 < d.end && lx::is_determiner(&ctx.toks[d.start].lower) {
+                        tokens_text(ctx, d.start + 1, d.end)
+                    } else {
+                        text.clone()
+                    },
                     ..Role::default()
                 });
                 if let Some(id) = self.resolve_person_desc(&role, d.start, si) {

@@ -154,17 +154,23 @@ pub(crate) fn split_sentences(
 /// "“Why now?” asked the minister", "“Enough!” the union leader said").
 fn attribution_follows(chars: &[char], k: usize, end: usize) -> bool {
     let is_cue = |w: &str| lexicon::speech_verb(w).is_some() || lexicon::is_weak_cue(w);
+    // "“Which one?” His allies insist that he will stay": a cue with a clause of its own
+    // starts a new sentence.
+    let that_follows = |from: usize| {
+        let rest: String = chars[from..end.min(from + 8)].iter().collect();
+        rest.trim_start().to_lowercase().starts_with("that ")
+    };
     let mut words = 0;
     let mut word = String::new();
     let mut last_len = 0;
-    for &c in &chars[k..end] {
+    for (x, &c) in chars[k..end].iter().enumerate() {
         if c.is_alphanumeric() || c == '\'' || c == '\u{2019}' || c == '-' {
             word.extend(c.to_lowercase());
             continue;
         }
         if !word.is_empty() {
             if is_cue(&word) {
-                return true;
+                return !that_follows(k + x);
             }
             words += 1;
             last_len = word.chars().count();
