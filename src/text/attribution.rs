@@ -179,6 +179,24 @@ pub(crate) fn sentence_acts(
         }
         i += 1;
     }
+    // "Her boss, Colm, reckons the cafe will lose money, she said": a cue inside the words
+    // a later attribution reports is part of them, not a voice of its own.
+    let nested: Vec<bool> =
+        acts.iter()
+            .map(|inner| {
+                let (cs, ce) = (toks[inner.cue].start, toks[inner.cue].end);
+                acts.iter().any(|outer| {
+                    outer.cue > inner.cue
+                        && outer.statements.iter().any(|st| {
+                            st.start <= cs && ce <= st.end && st.end <= toks[outer.cue].start
+                        })
+                })
+            })
+            .collect();
+    if nested.contains(&true) {
+        let mut keep = nested.iter().map(|n| !n);
+        acts.retain(|_| keep.next().unwrap_or(true));
+    }
     let mut free: Vec<usize> = quotes_in(ctx, a, b)
         .into_iter()
         .filter(|q| !claimed.contains(q))
@@ -498,6 +516,14 @@ fn finite_cue(
                 // "... and urged ...": the subject of the act before.
                 let last = prev.last().expect("checked non-empty");
                 subject = Some((vec![SubjectRef::SameAsPrevious], last.subject_tok, None));
+                subj_start = j - 1;
+            } else if let Some(sr) = (matches!(p.lower.as_str(), "and" | "but") && prev.is_empty())
+                .then(|| opening_subject(ctx, reg, a, j - 1))
+                .flatten()
+            {
+                // "A spokeswoman declined to comment on jobs but said ...": the sentence's
+                // subject, whose first verb was no speech.
+                subject = Some((vec![sr], a, None));
                 subj_start = j - 1;
             } else if lx::is_subject_pronoun(&p.lower) {
                 subject = Some((vec![SubjectRef::Pronoun(j - 1)], j - 1, None));
@@ -2347,6 +2373,20 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     who_described(ctx, s, e)
 }
 
+/// The subject a sentence opens with, when a lowercase verb follows it before `end`
+/// ("A Brennock spokeswoman | declined ...").
+fn opening_subject(ctx: &Ctx, reg: &Registry, a: usize, end: usize) -> Option<SubjectRef> {
+    let e0 = np_right(ctx, a, end)?;
+    // The phrase may have taken the verb in ("A spokeswoman declined"): the longest
+    // subject that a lowercase word follows.
+    (a + 1..=e0.min(end - 1)).rev().find_map(|e| {
+        let t = &ctx.toks[e];
+        (t.is_word() && !t.is_cap() && !lx::is_function_word(&t.lower))
+            .then(|| np_subject(ctx, reg, a, e))
+            .flatten()
+    })
+}
+
 /// Whether the capitalised word at `k` is a demonym of a place named elsewhere in the
 /// text: "Varran" with "Port Varra", "Carvessan" with "Carvessa", "Ostrelian" with
 /// "Ostrelia". (The stem must be four letters or more, and another word must carry it.)
@@ -2418,7 +2458,11 @@ fn who_described(ctx: &Ctx, s: usize, e: usize) -> Option<SubjectRef> {
             _ => None,
         }
     })?;
-    let head = k - 1;
+    // "a deckhand on the Inchmarrow route, who": the noun before a preposition heads it.
+    let head = (s + 2..k)
+        .find(|&m| toks[m].is_word() && !toks[m].is_cap() && lx::is_preposition(&toks[m].lower))
+        .unwrap_or(k)
+        - 1;
     let h = &toks[head];
     let w = h.lower.as_str();
     // "a local woman who", "an 80-year-old fisherman who": determiner, modifiers, noun.

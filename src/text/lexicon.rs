@@ -278,7 +278,13 @@ pub(crate) fn first_name_gender(w: &str) -> Option<super::mentions::Gender> {
          tanya tatiana teresa ursula valentina vera veronika vesna victoria yara yasmin \
          zainab zeynep zofia amina ayesha aisha mariam gulnara sunniva mateja mirela \
          hanne astrid freya solveig ragnhild aino liv maren vivian lillian marian heather \
-         esther",
+         esther maud edith alice agnes mabel ada ellen eleanor helen harriet martha matilda \
+         molly nancy pauline phoebe rhona morag mairi fiona isla ailsa kirsty gillian janet \
+         joan judy lorna margot marion megan nell rita sheila shirley stella tessa wendy \
+         yvonne zoe abigail amelia beth bethan carys cerys ffion rhian sian siobhan aoife \
+         niamh orla roisin imogen jess jessie mara inga kerstin lene lise marit \
+         sigrun thea vibeke elin elsa odile dagny signe tove britt birgitta malin mette \
+         lotte annika ulla ulrike gudrun helga hedda gwenna ottilie willa hattie",
         )
     });
     static MALE: LazyLock<HashSet<&str>> = LazyLock::new(|| {
@@ -295,7 +301,15 @@ pub(crate) fn first_name_gender(w: &str) -> Option<super::mentions::Gender> {
          radu rafael ralf richard roman rolf samir simon theo tim victor walter wolfgang \
          yuri anselm tevita keld gunnar bjorn knut magnus hector trevor connor tudor \
          christian vincent florian adrian brian julian damian sebastian fabian oliver \
-         roger jasper dexter werner rainer reiner laurent clement",
+         roger jasper dexter werner rainer reiner laurent clement edwin colin alan allan \
+         arthur albert alfred bernard cecil clive derek dennis donald douglas duncan edgar \
+         edmund edward ernest eric frederick geoffrey gerald gordon graham harold harry \
+         henry herbert ian keith kenneth leonard malcolm maurice neil nigel norman ralph \
+         raymond reginald rodney ronald rupert stuart wilfred angus callum hamish ewan \
+         euan fergus rory seamus sean owen emrys gwyn dafydd rhys huw aled declan colm \
+         cormac ciaran niall padraig einar erling espen frode gustav haakon halvard halvor \
+         helge ivar kjell leif mats morten petter rune sigurd stig svein torbjorn trond \
+         ulf vidar jonah caleb ezra milo rufus silas ambrose aldous",
         )
     });
     if FEMALE.contains(w) {
@@ -327,7 +341,7 @@ pub(crate) fn is_person_role(w: &str) -> bool {
          whip pilot engineer strategist consultant academic lecturer veteran \
          centre center forward striker goalkeeper midfielder defender oceanographer pollster \
          banker trader investor shareholder entrepreneur businessman businesswoman monitor \
-         observer inspector investigator regulator surgeon physician paramedic firefighter \
+         observer inspector investigator surgeon physician paramedic firefighter \
          policeman policewoman detective sheriff warden clerk auditor treasurer controller \
          master harbourmaster president-elect vice-president governor-general \
          secretary-general general-secretary superintendent principal dean rector provost \
@@ -444,6 +458,14 @@ pub(crate) fn is_business_name_tail(w: &str) -> bool {
         w,
         "homes"
             | "foods"
+            | "coatings"
+            | "paints"
+            | "minerals"
+            | "metals"
+            | "beverages"
+            | "breweries"
+            | "dairies"
+            | "electronics"
             | "athletic"
             | "united"
             | "rovers"
@@ -854,7 +876,17 @@ pub(crate) fn org_heads_compatible(desc: &str, have: &str) -> bool {
         "authority" | "regulator" | "watchdog" => {
             matches!(
                 have,
-                "authority" | "regulator" | "watchdog" | "commission" | "agency"
+                "authority"
+                    | "regulator"
+                    | "watchdog"
+                    | "commission"
+                    | "agency"
+                    | "board"
+                    | "office"
+                    | "inspectorate"
+                    | "bureau"
+                    // A regulator named by its building ("Tollgate House").
+                    | "house"
             )
         }
         "league" => matches!(have, "league" | "federation" | "association"),

@@ -811,6 +811,17 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
                     continue;
                 }
             }
+            // "a group calling itself Carrow Ridge Rank and File": a name given as a name
+            // keeps its "and".
+            let given_name = s >= a + 2
+                && (matches!(
+                    (toks[s - 2].lower.as_str(), toks[s - 1].lower.as_str()),
+                    ("calling" | "calls" | "called", "itself" | "themselves") | ("known", "as")
+                ));
+            if given_name && t.lower == "and" && next_cap {
+                j += 1;
+                continue;
+            }
             // "the Economic Competition and Markets Office", "the Food and Drug Agency":
             // "and" inside a body's name, when the words after it end the name with an
             // organisation noun and the words before have none.
@@ -1011,6 +1022,13 @@ fn classify_and_link(
         // preposition is no apposition's head.
         && np_left(ctx, run.start - 1, sa)
             .is_some_and(|s0| s0 == sa || !lx::is_preposition(&toks[s0 - 1].lower))
+        // "Counsel for the company, Mara Quillfeather,": the body only places a role.
+        && np_left(ctx, run.start - 1, sa).is_some_and(|s0| {
+            !(s0..run.start - 2).any(|k| {
+                lx::is_person_role(&toks[k].lower)
+                    && matches!(toks[k + 1].lower.as_str(), "for" | "of" | "at" | "to")
+            })
+        })
         && {
             let h = &toks[run.start - 2];
             // "the capital, Ledwick": a lowercase capital is a city, not a firm.
@@ -1043,13 +1061,19 @@ fn classify_and_link(
         .flatten()
     });
     let appos_org = appos_head.is_some();
+    let which_after =
+        run.end + 1 < sb && toks[run.end].is_punct(",") && toks[run.end + 1].lower == "which";
     // "the consumer group Shoppers' Council", "fans' group Supporters United": a name
     // right after an organisation noun names that organisation.
-    let named_org = run.start > sa
+    let named_org = (run.start > sa
         && toks[run.start - 1].is_word()
         && !toks[run.start - 1].is_cap()
         && lx::is_org_noun(&toks[run.start - 1].lower)
-        && !lx::is_person_role(&toks[run.start - 1].lower);
+        && !lx::is_person_role(&toks[run.start - 1].lower))
+        // "a group of workers calling itself Carrow Ridge Rank and File".
+        || (run.start >= sa + 2
+            && matches!(toks[run.start - 1].lower.as_str(), "itself" | "themselves")
+            && matches!(toks[run.start - 2].lower.as_str(), "calling" | "calls" | "called"));
     // "the village of Little Wendram", "the port city of Osk".
     let of_place = run.start > sa + 1
         && toks[run.start - 1].lower == "of"
@@ -1112,6 +1136,12 @@ fn classify_and_link(
         || club
         // "Passenger Watch, a consumer group": a role word that opens a body's name.
         || ((named_org || appos_org) && (!has_title || !personal_title) && !known_surname && !aged)
+        // "Tollgate House, which regulates the market": "which" is for things and bodies.
+        || (which_after
+            && !has_title
+            && !known_surname
+            && name_lows.len() >= 2
+            && lx::first_name_gender(name_lows[0]).is_none())
     {
         NameClass::Org
     } else if place && !personal_title {
@@ -1256,9 +1286,10 @@ fn classify_and_link(
             if let Some(id) = id {
                 let e = reg.entity_mut(id);
                 if e.gender.is_none() {
+                    // A lone first name ("Her boss, Colm,") tells its gender too.
                     e.gender = gender.or_else(|| {
-                        (e.tokens.len() >= 2)
-                            .then(|| lx::first_name_gender(&e.tokens[0]))
+                        (e.tokens.len() >= 2 || (title_end == 0 && e.honorific.is_none()))
+                            .then(|| e.tokens.first().and_then(|t| lx::first_name_gender(t)))
                             .flatten()
                     });
                 }
@@ -1441,7 +1472,15 @@ fn lone_first_name(ctx: &Ctx, run: Run, sa: usize, sb: usize) -> bool {
             .iter()
             .take_while(|t| t.is_word() && !lx::is_preposition(&t.lower))
             .any(|t| !t.is_cap() && lx::is_person_role(&t.lower));
-    named || role_before || who_after || from_after || role_after
+    // An age in apposition: "said Mara, 34, a nurse", "Kai, 17, who came with friends".
+    let aged = comma_after
+        && !after_preposition
+        && age_after(ctx, run.end, sb)
+        && toks[run.end + 1]
+            .text
+            .parse::<u32>()
+            .is_ok_and(|n| (1..120).contains(&n));
+    named || role_before || who_after || from_after || role_after || aged
 }
 
 /// Where a lowercase role prefix before a personal name starts ("opposition lawmaker

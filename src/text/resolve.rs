@@ -1363,7 +1363,24 @@ impl Resolver<'_, '_> {
             .collect();
         match found.as_slice() {
             [id] => Some(*id),
-            _ => None,
+            [] => None,
+            // "Corvell said ... Pennick's closing price. The company said": of several, the
+            // one that spoke in this sentence or the one before.
+            _ => {
+                let spoke: Vec<usize> = found
+                    .iter()
+                    .copied()
+                    .filter(|&id| {
+                        self.events.iter().rev().take(200).any(|ev| {
+                            ev.entity == id && ev.subj && ev.tok < tok && ev.sentence + 1 >= si
+                        })
+                    })
+                    .collect();
+                match spoke[..] {
+                    [id] => Some(id),
+                    _ => None,
+                }
+            }
         }
     }
 

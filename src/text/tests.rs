@@ -1376,6 +1376,61 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // A first name with an age in apposition is a person ("said Jess, 27, a barista"; "Kai,
+    // 17, who ..."); a cue inside what a later "she said" reports is part of it; a lone
+    // first name tells its gender, so "she" is not Colm.
+    Row {
+        text: "The ban was popular. \"I cannot wait,\" said Jess, 27, a barista. Her boss, Colm, reckons the cafe will lose a week's takings, she said. Kai, 17, who came with friends, saw it differently. \"Last year a man threw a bottle,\" he said.",
+        want: &[
+            ("Jess", Person, "I cannot wait", Direct),
+            ("Jess", Person, "Her boss, Colm, reckons the cafe will lose a week's takings", Reported),
+            ("Kai", Person, "Last year a man threw a bottle", Direct),
+        ],
+        not: &["Colm"],
+    },
+    // "A deckhand on the ... route, who": the noun before the preposition heads the
+    // description; "declined to comment ... but said": the sentence's subject speaks.
+    Row {
+        text: "A deckhand on the Inchmarrow route, who asked not to be named, said most of the crew welcomed the change. A Brennock spokeswoman declined to comment on how many jobs would be affected but said passengers would be offered a refund.",
+        want: &[
+            ("a deckhand on the Inchmarrow route", Anonymous, "most of the crew welcomed the change", Reported),
+            ("a Brennock spokeswoman", Anonymous, "passengers would be offered a refund", Reported),
+        ],
+        not: &[],
+    },
+    // "Counsel for the company, Mara Quillfeather,": a role's body is no apposition that
+    // makes her a body; "Brellin Coatings" is a firm, so "she said" isn't it.
+    Row {
+        text: "The permit was granted to Brellin Coatings. Counsel for the company, Mara Quillfeather, told the court that the permit was lawful. \"My client has nothing to hide,\" she said.",
+        want: &[
+            ("Mara Quillfeather", Person, "the permit was lawful", Reported),
+            ("Mara Quillfeather", Person, "My client has nothing to hide", Direct),
+        ],
+        not: &["Brellin Coatings"],
+    },
+    // "The company" after two unmarked firms is the one that just spoke; "the regulator"
+    // is a board (or a body named by its building), never a person.
+    Row {
+        text: "Corvell Foods has offered to buy Pennick Stores. Corvell said the deal would cut prices. The company said its offer was fair. The Tarrow Competition Board said it does not comment on individual cases. The regulator added that a review could take 90 days.",
+        want: &[
+            ("Corvell Foods", Organization, "the deal would cut prices", Reported),
+            ("Corvell Foods", Organization, "its offer was fair", Reported),
+            ("the Tarrow Competition Board", Organization, "it does not comment on individual cases", Reported),
+            ("the Tarrow Competition Board", Organization, "a review could take 90 days", Reported),
+        ],
+        not: &[],
+    },
+    // A name given as a name ("calling itself ...") keeps its "and" and is a body; a name
+    // followed by ", which" is a body.
+    Row {
+        text: "A group of workers calling itself Carrow Ridge Rank and File said the deal was bad. The cap will be reviewed every three months, according to Tollgate House, which regulates the energy market. The regulator said suppliers would have six weeks.",
+        want: &[
+            ("Carrow Ridge Rank and File", Organization, "the deal was bad", Reported),
+            ("Tollgate House", Organization, "The cap will be reviewed every three months", Reported),
+            ("Tollgate House", Organization, "suppliers would have six weeks", Reported),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
