@@ -2381,9 +2381,15 @@ fn opening_subject(ctx: &Ctx, reg: &Registry, a: usize, end: usize) -> Option<Su
     // subject that a lowercase word follows.
     (a + 1..=e0.min(end - 1)).rev().find_map(|e| {
         let t = &ctx.toks[e];
-        (t.is_word() && !t.is_cap() && !lx::is_function_word(&t.lower))
-            .then(|| np_subject(ctx, reg, a, e))
-            .flatten()
+        // (Not a role or body noun: "Deputy mayor Ruth Halloran" is one phrase.)
+        (t.is_word()
+            && !t.is_cap()
+            && !lx::is_function_word(&t.lower)
+            && !lx::is_person_role(&t.lower)
+            && !lx::is_org_noun(&t.lower)
+            && !lx::is_role_qualifier(&t.lower))
+        .then(|| np_subject(ctx, reg, a, e))
+        .flatten()
     })
 }
 

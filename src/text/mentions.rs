@@ -1431,10 +1431,15 @@ fn lone_first_name(ctx: &Ctx, run: Run, sa: usize, sb: usize) -> bool {
     if run.the || run.end - run.start != 1 {
         return false;
     }
-    let named = run.start > sa + 1
+    let named = (run.start > sa + 1
         && matches!(toks[run.start - 1].lower.as_str(), "named" | "called")
         && toks[run.start - 2].is_word()
-        && lx::is_person_role(&toks[run.start - 2].lower);
+        && lx::is_person_role(&toks[run.start - 2].lower))
+        // "A shopkeeper who gave only his first name, Teo,".
+        || (run.start > sa + 2
+            && toks[run.start - 1].is_punct(",")
+            && toks[run.start - 2].lower == "name"
+            && toks[run.start - 3].lower == "first");
     // A person noun in apposition before: "His wife, Lorna," / "a fuel seller, Maret,".
     let role_before = run.start > sa + 1
         && toks[run.start - 1].is_punct(",")
@@ -1680,7 +1685,12 @@ fn attach_roles(
                 || (first.is_cap()
                     && np_left(ctx, re0, s) == Some(s)
                     && toks[s..re0].iter().any(|t| t.kind == TokKind::Poss));
-            if starts_ok {
+            // "It was Petra Hallorn, the person said.": a description that a speech verb
+            // follows is the sentence's speaker, not the name's apposition.
+            let speaks = toks[s..e]
+                .iter()
+                .any(|t| t.is_word() && lx::speech_verb(&t.lower).is_some_and(|(_, part)| !part));
+            if starts_ok && !speaks {
                 // Stop at a relative pronoun.
                 let mut re = s;
                 while re < e

@@ -1431,6 +1431,18 @@ const ROWS: &[Row] = &[
         ],
         not: &[],
     },
+    // "who gave only his first name, Teo," makes Teo a person; "Deputy mayor X, who ... and
+    // called it ..." is no voice named "deputy"; ", the person said" after a name is the
+    // unnamed source speaking, not the name's apposition.
+    Row {
+        text: "A shopkeeper who gave only his first name, Teo, stood in his doorway. \"Who will carry the cement?\" he said. Deputy mayor Ruth Halloran, who in 2019 voted against a plan and called it \"a gift to the malls\", was at the barriers. A person familiar with the talks said the firm had opened low. The side was led by the general manager, Petra Hallorn, the person said.",
+        want: &[
+            ("Teo", Person, "Who will carry the cement?", Direct),
+            ("a person familiar with the talks", Anonymous, "the firm had opened low", Reported),
+            ("a person familiar with the talks", Anonymous, "The side was led by the general manager, Petra Hallorn", Reported),
+        ],
+        not: &["deputy", "Petra Hallorn"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
