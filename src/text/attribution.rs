@@ -761,7 +761,7 @@ fn finite_cue(
     // "described the deal as a betrayal" is a view; "described the station in unflattering
     // terms" is the narrator's summary, with nothing of the speaker's in it.
     if matches!(w, "described" | "describes" | "describing")
-        && !(i + 1..b.min(i + 16))
+        && !(i + 1..b)
             .take_while(|&k| !toks[k].is_punct(";"))
             .any(|k| toks[k].lower == "as")
     {

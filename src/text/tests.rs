@@ -1347,11 +1347,12 @@ const ROWS: &[Row] = &[
     // A quote that ends in "?" before a cue with its own "that" clause is a sentence of
     // its own, the last speaker's; "described" is a view only with "as".
     Row {
-        text: "\"A truce? We have signed four,\" Tomas Ferrell told reporters. \"Which one should I celebrate?\" Ferrell's allies insist that he will not resign. Ada Brenn described the station in unflattering terms. Ivo Marr described the plan as reckless.",
+        text: "\"A truce? We have signed four,\" Tomas Ferrell told reporters. \"Which one should I celebrate?\" Ferrell's allies insist that he will not resign. Ada Brenn described the station in unflattering terms. Ivo Marr described the plan as reckless. The Harbour Board described the minister's meeting with the mayor, held before the regatta, as \"very productive.\"",
         want: &[
             ("Tomas Ferrell", Person, "Which one should I celebrate?", Direct),
             ("Ferrell's allies", Group, "he will not resign", Reported),
             ("Ivo Marr", Person, "described the plan as reckless", Reported),
+            ("the Harbour Board", Organization, "described the minister's meeting with the mayor, held before the regatta, as \"very productive.\"", Reported),
         ],
         not: &["Ada Brenn"],
     },
