@@ -1685,12 +1685,7 @@ fn attach_roles(
                 || (first.is_cap()
                     && np_left(ctx, re0, s) == Some(s)
                     && toks[s..re0].iter().any(|t| t.kind == TokKind::Poss));
-            // "It was Petra Hallorn, the person said.": a description that a speech verb
-            // follows is the sentence's speaker, not the name's apposition.
-            let speaks = toks[s..e]
-                .iter()
-                .any(|t| t.is_word() && lx::speech_verb(&t.lower).is_some_and(|(_, part)| !part));
-            if starts_ok && !speaks {
+            if starts_ok {
                 // Stop at a relative pronoun.
                 let mut re = s;
                 while re < e
@@ -1701,7 +1696,14 @@ fn attach_roles(
                 {
                     re += 1;
                 }
-                if let Some(role) = role_from_apposition(ctx, s, re) {
+                // "It was Petra Hallorn, the person said.": a description that a speech
+                // verb follows is the sentence's speaker, not the name's apposition.
+                let speaks = toks[s..re]
+                    .iter()
+                    .rev()
+                    .find(|t| t.is_word())
+                    .is_some_and(|t| lx::speech_verb(&t.lower).is_some_and(|(_, part)| !part));
+                if let Some(role) = role_from_apposition(ctx, s, re).filter(|_| !speaks) {
                     reg.entity_mut(id).add_role(role);
                 }
                 if toks[s..e].iter().any(|t| t.lower == "herself") {
