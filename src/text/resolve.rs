@@ -1371,9 +1371,8 @@ impl Resolver<'_, '_> {
                     .iter()
                     .copied()
                     .filter(|&id| {
-                        self.events.iter().rev().take(200).any(|ev| {
-                            ev.entity == id && ev.subj && ev.tok < tok && ev.sentence + 1 >= si
-                        })
+                        self.events_near(tok, si)
+                            .any(|ev| ev.entity == id && ev.subj && ev.sentence + 1 >= si)
                     })
                     .collect();
                 match spoke[..] {
