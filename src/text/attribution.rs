@@ -29,7 +29,7 @@ use super::mentions::{
 };
 use super::quotes::Quote;
 use super::tokens::TokKind;
-use crate::report::StatementKind;
+use crate::report::{SpeakerKind, StatementKind};
 
 /// Whom a speech act belongs to, before resolution.
 #[derive(Debug, Clone, PartialEq)]
@@ -560,6 +560,28 @@ fn finite_cue(
                         subj_start = start;
                         relative_aside = true;
                     } else if let Some(sr) = np_subject(ctx, reg, s, e) {
+                        // "A man who said he was a nurse at the harbour clinic answered
+                        // her": he names himself by what he does, and that is part of how
+                        // the report knows him ("the nurse said").
+                        let sr = match sr {
+                            SubjectRef::Desc(mut d)
+                                if e == j - 1
+                                    && d.kind == DescKind::Person
+                                    && d.indefinite
+                                    && self_identified(ctx, j - 1, b) =>
+                            {
+                                let end = super::mentions::np_right(ctx, j + 3, b).unwrap_or(j + 4);
+                                // (Not the verb after it: "... at the airfield waved".)
+                                d.end = (j + 5..end)
+                                    .find(|&k| {
+                                        toks[k].lower.ends_with("ed")
+                                            && !lx::is_determiner(&toks[k - 1].lower)
+                                    })
+                                    .unwrap_or(end);
+                                SubjectRef::Desc(d)
+                            }
+                            other => other,
+                        };
                         subject = Some((vec![sr], s, None));
                         subj_start = s;
                         relative_aside = e < j - 1;
@@ -644,8 +666,10 @@ fn finite_cue(
                 if let Some(s0) =
                     np_left(ctx, r, a).filter(|&s0| !object_of_preposition(ctx, a, s0))
                 {
+                    // (With "who", the whole phrase: the clause may be part of the name.)
+                    let to = if toks[r].lower == "who" { j } else { r };
                     if let Some(sr) =
-                        np_subject(ctx, reg, s0, r).or_else(|| in_the_know(ctx, s0, r, j))
+                        np_subject(ctx, reg, s0, to).or_else(|| in_the_know(ctx, s0, r, j))
                     {
                         if !matches!(sr, SubjectRef::Pronoun(_)) {
                             subject = Some((vec![sr], s0, None));
@@ -2091,8 +2115,41 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
     }
     // "A nurse who has worked on Long Strand for years": the phrase ends before "who".
     if let Some(k) = (s + 1..e).find(|&k| toks[k].lower == "who") {
+        // "A Varnessian diplomat who took part in the talks": a relative clause with no
+        // comma before it says which one, so it is part of the unnamed person's name
+        // (not "who asked not to be named", which only hides it).
+        // ("A lifeguard who has worked there for years, and who asked not to be named,":
+        // two clauses joined by "and" describe; neither picks the person out.)
+        let and_who = toks.get(e).is_some_and(|t| t.is_punct(","))
+            && toks.get(e + 1).is_some_and(|t| t.lower == "and")
+            && toks.get(e + 2).is_some_and(|t| t.lower == "who");
+        // ("An engineer who has worked there for years and asked not to be named": the
+        // clause that picks him out ends before "and".)
+        let hides = (k..e).find(|&m| {
+            matches!(
+                toks[m].lower.as_str(),
+                "named" | "identified" | "anonymity" | "authorised" | "authorized"
+            )
+        });
+        let end = match hides {
+            None => Some(e),
+            Some(m) => (k + 2..m).rev().find(|&a| toks[a].lower == "and"),
+        };
+        let restrictive = !toks[k - 1].is_punct(",")
+            && !and_who
+            && e - k <= 20
+            && (k..e).all(|m| !toks[m].is_punct(",") && toks[m].quote.is_none());
         return np_subject(ctx, reg, s, k)
             .or_else(|| who_described(ctx, s, k))
+            .map(|sr| match (sr, end) {
+                (SubjectRef::Desc(mut d), Some(end))
+                    if restrictive && d.kind == DescKind::Person && d.indefinite =>
+                {
+                    d.end = end;
+                    SubjectRef::Desc(d)
+                }
+                (other, _) => other,
+            })
             .or_else(|| in_the_know(ctx, s, k, e));
     }
     // The head of a right-built phrase is the last word before "of/for/at".
@@ -2103,7 +2160,15 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
         if (close_to
             || matches!(
                 toks[k].lower.as_str(),
-                "of" | "for" | "at" | "from" | "in" | "with" | "familiar" | "involved"
+                "of" | "for"
+                    | "at"
+                    | "from"
+                    | "in"
+                    | "with"
+                    | "near"
+                    | "by"
+                    | "familiar"
+                    | "involved"
             ))
             && toks[k].is_word()
         {
@@ -2277,6 +2342,25 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
         .iter()
         .any(|t| t.is_cap() && !lx::is_function_word(&t.lower))
         || toks[head + 1..e].iter().any(|t| t.is_cap());
+    // "The conservators said" after "the Conservators of Harrowmoor and Feld": a body
+    // named by a plural refers back by that plural.
+    if e - s == 2
+        && toks[s].lower == "the"
+        && h.is_word()
+        && !h.is_cap()
+        && reg
+            .entities
+            .iter()
+            .any(|x| x.kind == SpeakerKind::Organization && x.head.as_deref() == Some(w))
+    {
+        return Some(SubjectRef::Desc(Desc {
+            start: s,
+            end: e,
+            head,
+            kind: DescKind::Org,
+            indefinite: false,
+        }));
+    }
     if lx::is_crowd_noun(w) {
         return None;
     }
@@ -2371,6 +2455,18 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
         }));
     }
     who_described(ctx, s, e)
+}
+
+/// "who said he was a nurse": at `who`, a relative clause in which an unnamed person
+/// says what they are (before `b`).
+pub(crate) fn self_identified(ctx: &Ctx, who: usize, b: usize) -> bool {
+    let toks = &ctx.toks;
+    who + 5 < b
+        && toks[who].lower == "who"
+        && matches!(toks[who + 1].lower.as_str(), "said" | "says")
+        && matches!(toks[who + 2].lower.as_str(), "he" | "she")
+        && matches!(toks[who + 3].lower.as_str(), "was" | "is")
+        && matches!(toks[who + 4].lower.as_str(), "a" | "an")
 }
 
 /// The subject a sentence opens with, when a lowercase verb follows it before `end`

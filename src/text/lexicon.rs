@@ -152,6 +152,12 @@ pub(crate) fn is_anonymous_tail(word: &str, link: &str) -> bool {
     )
 }
 
+/// Prepositions that tell an unnamed person apart by place or dress ("a woman in the
+/// third row", "a man near the door", "a boy with a placard").
+pub(crate) fn is_place_or_dress_link(w: &str) -> bool {
+    matches!(w, "in" | "near" | "by" | "with")
+}
+
 /// Present-tense cue forms that are just as often nouns ("the claims", "calls for").
 pub(crate) fn is_noun_ambiguous_cue(w: &str) -> bool {
     {
@@ -178,6 +184,7 @@ pub(crate) fn is_title(w: &str) -> bool {
          sergeant sgt commander cmdr marshal brigadier corporal private judge justice dr \
          doctor prof professor mr mrs ms miss mx sir dame lord lady king queen prince \
          princess emperor empress sultan emir crown chancellor premier speaker secretary \
+         baron baroness viscount viscountess earl countess duke duchess marquess marchioness \
          ambassador envoy commissioner director chairman chairwoman chairperson chair vice \
          deputy acting former mp mep senior chief inspector detective sheriff superintendent \
          officer coach dean chancellor-elect president-elect delegate attorney prosecutor \
@@ -209,6 +216,48 @@ pub(crate) fn is_personal_title(w: &str) -> bool {
         }
 }
 
+/// Titles of the peerage: "Lord Hallam of Ferrisby" is known by title and surname, and
+/// the place after "of" belongs to the title.
+pub(crate) fn is_peerage_title(w: &str) -> bool {
+    matches!(
+        w,
+        "lord"
+            | "lady"
+            | "baron"
+            | "baroness"
+            | "viscount"
+            | "viscountess"
+            | "earl"
+            | "countess"
+            | "duke"
+            | "duchess"
+            | "marquess"
+            | "marchioness"
+    )
+}
+
+/// Roles that place a person by kinship ("his daughter", "her husband").
+pub(crate) fn is_kin_role(w: &str) -> bool {
+    matches!(
+        w,
+        "daughter"
+            | "son"
+            | "wife"
+            | "husband"
+            | "widow"
+            | "widower"
+            | "brother"
+            | "sister"
+            | "mother"
+            | "father"
+            | "nephew"
+            | "niece"
+            | "grandson"
+            | "granddaughter"
+            | "spouse"
+    )
+}
+
 /// Forms of address that say nothing of a role ("Mr", "Herr", "Madame").
 pub(crate) fn is_honorific(w: &str) -> bool {
     matches!(
@@ -235,16 +284,20 @@ pub(crate) fn is_honorific(w: &str) -> bool {
 pub(crate) fn title_gender(w: &str) -> Option<super::mentions::Gender> {
     use super::mentions::Gender::*;
     match w {
-        "mr" | "sir" | "lord" | "king" | "prince" | "emperor" | "sultan" | "father" | "brother"
-        | "spokesman" | "chairman" | "congressman" | "councilman" | "businessman" | "policeman"
-        | "husband" | "son" | "uncle" | "grandfather" | "man" | "boy" | "fisherman" | "abbot"
-        | "patriarch" | "herr" | "señor" | "senor" | "monsieur" | "signor" => Some(Male),
+        "mr" | "sir" | "lord" | "baron" | "viscount" | "earl" | "duke" | "marquess" | "king"
+        | "prince" | "emperor" | "sultan" | "father" | "brother" | "spokesman" | "chairman"
+        | "congressman" | "councilman" | "businessman" | "policeman" | "husband" | "son"
+        | "uncle" | "brother-in-law" | "son-in-law" | "father-in-law" | "nephew" | "grandson"
+        | "grandfather" | "man" | "boy" | "fisherman" | "abbot" | "patriarch" | "herr"
+        | "señor" | "senor" | "monsieur" | "signor" => Some(Male),
         "mrs" | "ms" | "miss" | "dame" | "lady" | "queen" | "princess" | "empress" | "sister"
         | "spokeswoman" | "chairwoman" | "congresswoman" | "councilwoman" | "businesswoman"
-        | "policewoman" | "wife" | "daughter" | "aunt" | "grandmother" | "woman" | "girl"
+        | "policewoman" | "wife" | "daughter" | "aunt" | "sister-in-law" | "daughter-in-law"
+        | "mother-in-law" | "niece" | "granddaughter" | "grandmother" | "woman" | "girl"
         | "mother" | "herself" | "widow" | "actress" | "waitress" | "abbess" | "nun"
-        | "prioress" | "duchess" | "baroness" | "countess" | "frau" | "señora" | "senora"
-        | "madame" | "mme" | "signora" | "alcaldesa" | "sindaca" | "prefeita" => Some(Female),
+        | "prioress" | "duchess" | "baroness" | "countess" | "viscountess" | "marchioness"
+        | "frau" | "señora" | "senora" | "madame" | "mme" | "signora" | "alcaldesa" | "sindaca"
+        | "prefeita" => Some(Female),
         _ => None,
     }
 }
@@ -360,7 +413,9 @@ pub(crate) fn is_person_role(w: &str) -> bool {
          headmaster headmistress postmaster postmistress stationmaster \
          screener handler foreman forewoman schoolteacher carpenter plumber labourer carer \
          waiter waitress cashier hairdresser butcher grocer vendor seller trucker abbess \
-         abbot prioress boss",
+         abbot prioress boss teenager youngster girl boy pupil schoolgirl schoolboy \
+         grandmother grandfather moderator panellist panelist brother-in-law sister-in-law son-in-law \
+         daughter-in-law father-in-law mother-in-law nephew niece grandson granddaughter",
         )
     });
     R.contains(&w)
@@ -427,7 +482,8 @@ pub(crate) fn is_org_noun(w: &str) -> bool {
          conference summit parliaments ministries governments companies unions groups house \
          hall executive legislature municipality prefecture commune county state republic \
          kingdom emirate commonwealth province guild chapter lodge branch campaign \
-         polytechnic seminary conservatory clinic museum gallery orchestra",
+         polytechnic seminary conservatory clinic museum gallery orchestra constabulary \
+         gendarmerie coastguard",
         )
     });
     O.contains(&w)

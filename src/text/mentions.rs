@@ -336,13 +336,31 @@ impl Registry {
             (Some(_), None) => !sure,
             _ => true,
         };
-        // Bounded: the most recently added namesakes are the ones a surname refers to.
-        let before = ids
+        // "Bartek Holmund ... His daughter, Lena Holmund, said ... Holmund became a
+        // national figure": a relative brought in by kinship is named in full; the bare
+        // surname stays with the person the report is about.
+        let kin = |id: usize| {
+            self.entities[id]
+                .roles
+                .iter()
+                .any(|r| lx::is_kin_role(&r.head))
+        };
+        let named: Vec<usize> = ids
             .iter()
             .rev()
             .take(64)
             .filter(ok)
             .filter(|&&id| self.entities[id].first_tok < tok)
+            .copied()
+            .collect();
+        let principal = gender.is_none()
+            && named.len() >= 2
+            && named.iter().any(|&id| !kin(id))
+            && named.iter().any(|&id| kin(id));
+        // Bounded: the most recently added namesakes are the ones a surname refers to.
+        let before = named
+            .iter()
+            .filter(|&&id| !principal || !kin(id))
             .max_by_key(|&&id| self.last_seen[id].min(tok));
         before.or_else(|| ids.iter().take(64).find(ok)).copied()
     }
@@ -517,10 +535,19 @@ fn is_cap_name_word(ctx: &Ctx, i: usize) -> bool {
 /// it: "Passenger Watch, a consumer group, said" / "Tenant Voice, the housing charity,".
 fn opens_body_name(ctx: &Ctx, s: usize, b: usize) -> bool {
     let toks = &ctx.toks;
-    if s + 1 >= b || !is_cap_name_word(ctx, s + 1) {
+    // "Friends of the Upper Marrow, a conservation group,": a plural noun with "of".
+    let of_name = toks[s].lower.ends_with('s')
+        && s + 2 < b
+        && matches!(toks[s + 1].lower.as_str(), "of" | "for");
+    let first = if of_name {
+        s + 2 + usize::from(toks[s + 2].lower == "the")
+    } else {
+        s + 1
+    };
+    if first >= b || !is_cap_name_word(ctx, first) {
         return false;
     }
-    let mut e = s + 1;
+    let mut e = first;
     while e < b && is_cap_name_word(ctx, e) {
         e += 1;
     }
@@ -528,7 +555,7 @@ fn opens_body_name(ctx: &Ctx, s: usize, b: usize) -> bool {
     // campaign's name of two or three common words, never an opener ("Meanwhile",
     // "Separately", "Asked") before a name.
     let w = toks[s].lower.as_str();
-    let campaign_name = e - s <= 3
+    let campaign_name = (e - s <= 3 || of_name)
         && !w.ends_with("ly")
         && !w.ends_with("ed")
         && !w.ends_with("ing")
@@ -676,6 +703,21 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
         }
         let mut j = s;
         let mut has_org_head = false;
+        // "the Conservators of Harrowmoor and Feld", "Friends of the Upper Marrow, a
+        // conservation group,": a plural noun before "of" heads a body's name when the
+        // text marks it as a name (an article, a capital mid-sentence, or the body's
+        // description after it).
+        let plural_head = {
+            let w = toks[s].lower.as_str();
+            w.len() > 3
+                && w.ends_with('s')
+                && !w.ends_with("ss")
+                && !lx::is_function_word(w)
+                && toks
+                    .get(s + 1)
+                    .is_some_and(|n| matches!(n.lower.as_str(), "of" | "for"))
+                && (the || !ctx.at_clause_start(s) || opens_body_name(ctx, s, b))
+        };
         while j < b && j - s < 12 {
             let t = &toks[j];
             if t.is_cap() && is_time(j) {
@@ -774,7 +816,9 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
                     toks[j - 1].lower.as_str(),
                     "holdings" | "ltd" | "limited" | "plc" | "inc" | "llc" | "corp" | "industries"
                 ) || lx::is_business_name_tail(&toks[j - 1].lower));
-            if (has_org_head || the) && !firm_of && matches!(t.lower.as_str(), "of" | "for" | "on")
+            if (has_org_head || the || plural_head)
+                && !firm_of
+                && matches!(t.lower.as_str(), "of" | "for" | "on")
             {
                 if next_cap {
                     j += 1;
@@ -789,7 +833,9 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
             // Housing": after "<body> of <Cap>", "and" joins one to three more capitalised
             // words that end the name and hold no title ("the Ministry of Defence and
             // Foreign Minister Ana Lutz" stays two).
-            if has_org_head
+            // "the Union of Smallholders and Tenant Farmers", "the Ministry of Coasts and
+            // Fisheries": a department word or a role that modifies a plural is no title.
+            if (has_org_head || plural_head)
                 && t.lower == "and"
                 && next_cap
                 && j > s + 2
@@ -801,10 +847,18 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
                     m += 1;
                 }
                 let plain = (j + 1..m).all(|k| {
-                    !lx::is_title(&toks[k].lower)
-                        && !lx::is_person_role(&toks[k].lower)
-                        && !lx::is_org_noun(&toks[k].lower)
-                        && lx::first_name_gender(&toks[k].lower).is_none()
+                    let w = toks[k].lower.as_str();
+                    let next = (k + 1 < m).then(|| toks[k + 1].lower.as_str());
+                    let before_plural = next.is_some_and(|n| n.ends_with('s'));
+                    // ("Defence Secretary Ola Brun", "Foreign Minister Lutz" stay apart.)
+                    let before_title =
+                        next.is_some_and(|n| lx::is_title(n) || lx::is_person_role(n));
+                    let blocks = lx::is_personal_title(w)
+                        || (lx::is_title(w) && before_title)
+                        || (lx::is_person_role(w) && !before_plural)
+                        || lx::is_org_noun(w)
+                        || lx::first_name_gender(w).is_some();
+                    !blocks
                 });
                 if m - j - 1 <= 3 && plain && (m >= b || !toks[m].is_cap()) {
                     j = m;
@@ -1010,6 +1064,14 @@ fn classify_and_link(
                     .get(k + 1)
                     .is_some_and(|n| matches!(n.lower.as_str(), "of" | "for"))
         });
+    // "the Ramblers of Feld and District", "Friends of the Upper Marrow, a ... group": a
+    // plural before "of" heads a body's name (cap_runs let the run go on only then).
+    let org_head = org_head
+        || (lows.len() >= 3
+            && matches!(lows[1], "of" | "for")
+            && lows[0].ends_with('s')
+            && !lows[0].ends_with("ss")
+            && (run.the || !ctx.at_clause_start(run.start) || opens_body_name(ctx, run.start, sb)));
     let seat = lx::is_seat_of_power(&lows);
     // "The company, Dorn Steel," / "Dorn Steel, the steelmaker that ...": an apposition
     // headed by an organisation noun makes the name an organisation.
@@ -1120,14 +1182,23 @@ fn classify_and_link(
         );
     let time = lows.iter().all(|w| lx::is_time_word(w));
 
-    let ends_in_title = lx::is_title(last) && !lx::is_org_name_head(last) && !firm_tail;
+    // ("the Ministry of Coasts and Fisheries": a department after "and" ends a body's name.)
+    let department_tail = org_head && lows.len() >= 4 && lows[lows.len() - 2] == "and";
+    let ends_in_title =
+        lx::is_title(last) && !lx::is_org_name_head(last) && !firm_tail && !department_tail;
     // "According to Holm, the mission would need ..." after "Mira Holm": the surname of a
     // person named before outweighs a comma phrase that only looks like an apposition.
     let known_surname = name_lows.len() == 1
         && reg
             .person_by_surname(name_lows[0], run.start, None)
             .is_some_and(|id| reg.entity(id).first_tok < run.start);
-    let class = if time || name_words.is_empty() || ends_in_title {
+    // "Lord Pennick of Gale Harrow": the place after a peer's "of" is part of the title.
+    let peer_seat = run.start >= sa + 3
+        && toks[run.start - 1].lower == "of"
+        && toks[run.start - 2].is_cap()
+        && lx::is_peerage_title(&toks[run.start - 3].lower)
+        && toks[run.start - 3].is_cap();
+    let class = if time || name_words.is_empty() || ends_in_title || peer_seat {
         NameClass::Other
     } else if (followed_by_role || followed_by_org) && !has_title {
         NameClass::Modifier
@@ -1262,8 +1333,13 @@ fn classify_and_link(
             } else {
                 // Honorific or title + surname; without either, maybe a first name used
                 // after the full name ("Carol Dunning ... Carol said").
+                // "Sir Gerald" after "Sir Gerald Moffatt": a knight or dame is known by
+                // the first name.
+                let knighted = lows[..title_end]
+                    .iter()
+                    .any(|w| matches!(*w, "sir" | "dame"));
                 let by_first = || {
-                    (title_end == 0)
+                    (title_end == 0 || knighted)
                         .then(|| reg.person_by_first_name(&nt[0], name_start))
                         .flatten()
                 };
@@ -1273,11 +1349,26 @@ fn classify_and_link(
                 {
                     Some(id) => Some(id),
                     None => {
-                        let mut e = Entity::new(
-                            SpeakerKind::Person,
-                            tokens_text(ctx, name_start, run.end),
-                            name_start,
-                        );
+                        // "Lord Tresham of Wyckholt" is how a peer is named; "Lord
+                        // Tresham" and "Tresham" refer back.
+                        let peer = name_start > run.start
+                            && lx::is_peerage_title(&toks[name_start - 1].lower);
+                        let seat_end = (peer
+                            && run.end + 1 < sb
+                            && toks[run.end].lower == "of"
+                            && toks[run.end + 1].is_cap())
+                        .then(|| {
+                            (run.end + 1..sb)
+                                .take_while(|&k| toks[k].is_cap() && toks[k].is_word())
+                                .last()
+                                .map_or(run.end, |k| k + 1)
+                        });
+                        let name = match (peer, seat_end) {
+                            (true, Some(end)) => tokens_text(ctx, name_start - 1, end),
+                            (true, None) => tokens_text(ctx, name_start - 1, run.end),
+                            _ => tokens_text(ctx, name_start, run.end),
+                        };
+                        let mut e = Entity::new(SpeakerKind::Person, name, name_start);
                         e.tokens = nt.clone();
                         Some(reg.add_entity(e))
                     }
@@ -1376,6 +1467,14 @@ fn classify_and_link(
                                         .is_none_or(|n| lx::speech_verb(&n.lower).is_none())
                                 })
                                 .map(|k| toks[k].lower.clone())
+                        })
+                        // "the Conservators of Harrowmoor": the plural before "of", so
+                        // "the conservators" finds them.
+                        .or_else(|| {
+                            (before_of > 0 && before_of < lows.len())
+                                .then(|| lows[before_of - 1])
+                                .filter(|w| w.ends_with('s') && !w.ends_with("ss"))
+                                .map(str::to_string)
                         });
                     e.tokens = nt;
                     e.places = words
@@ -1629,6 +1728,7 @@ fn attach_roles(
                 "leads" | "led" => Some("leader"),
                 "heads" | "headed" | "runs" => Some("head"),
                 "chairs" | "chaired" => Some("chair"),
+                "moderates" | "moderated" => Some("moderator"),
                 "directs" => Some("director"),
                 "manages" => Some("manager"),
                 "founded" => Some("founder"),
@@ -1640,8 +1740,19 @@ fn attach_roles(
             if let Some(head) = head
                 .filter(|_| object.is_cap() || matches!(object.lower.as_str(), "the" | "a" | "an"))
             {
-                let former =
-                    !has && matches!(toks[v + 1].lower.as_str(), "led" | "headed" | "chaired");
+                // "who chaired the meeting" is the event being reported, not a past post.
+                let event = v + 3 < e
+                    && toks[v + 2].lower == "the"
+                    && matches!(
+                        toks[v + 3].lower.as_str(),
+                        "meeting" | "session" | "hearing" | "debate" | "panel" | "discussion"
+                    );
+                let former = !has
+                    && !event
+                    && matches!(
+                        toks[v + 1].lower.as_str(),
+                        "led" | "headed" | "chaired" | "moderated"
+                    );
                 reg.entity_mut(id).add_role(Role {
                     head: head.to_string(),
                     quals: Vec::new(),
@@ -1889,6 +2000,17 @@ pub(crate) fn np_left(ctx: &Ctx, e: usize, floor: usize) -> Option<usize> {
                             continue;
                         }
                     }
+                    // "a woman in the third row", "a young man in a grey hoodie": a
+                    // person told apart by where they sit or what they wear.
+                    if k > floor + 1 && lx::is_place_or_dress_link(&toks[k - 1].lower) {
+                        let before = &toks[k - 2];
+                        if before.is_word() && !before.is_cap() && lx::is_person_role(&before.lower)
+                        {
+                            k -= 1;
+                            n += 2;
+                            continue;
+                        }
+                    }
                     break;
                 }
                 if w == "not"
@@ -2020,7 +2142,15 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                         || (k > s
                             && matches!(
                                 toks[k - 1].lower.as_str(),
-                                "of" | "for" | "at" | "from" | "with" | "to" | "on" | "in"
+                                "of" | "for"
+                                    | "at"
+                                    | "from"
+                                    | "with"
+                                    | "to"
+                                    | "on"
+                                    | "in"
+                                    | "near"
+                                    | "by"
                             ));
                     seen_det = true;
                     ok
@@ -2029,6 +2159,18 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                     // talks", "a source close to the board", "an official briefed on it",
                     // "a diplomat involved in the talks".
                     k + 1 < ceil && (toks[k + 1].is_cap() || lx::is_determiner(&toks[k + 1].lower))
+                } else if lx::is_place_or_dress_link(w)
+                    && k > s
+                    && matches!(toks[s].lower.as_str(), "a" | "an")
+                    && toks[k - 1].is_word()
+                    && lx::is_person_role(&toks[k - 1].lower)
+                    && k + 2 < ceil
+                    && matches!(toks[k + 1].lower.as_str(), "a" | "an" | "the")
+                    && !toks[k + 2].is_cap()
+                {
+                    // "a woman in the third row", "a man in a yellow oilskin (by the
+                    // door)": one phrase of place or dress tells an unnamed person apart.
+                    true
                 } else if w == "in" {
                     // "a senior official in the League's arms office", "officials in
                     // Dunmark": where an unnamed voice works. Not after a definite phrase
@@ -2051,7 +2193,15 @@ pub(crate) fn np_right(ctx: &Ctx, s: usize, ceil: usize) -> Option<usize> {
                         && {
                             let p = &toks[k - 1];
                             p.is_word()
-                                && (lx::is_person_role(&p.lower)
+                                // "a commander in the riverside town of Pelm".
+                                && (w == "of"
+                                    && toks[k + 1].is_cap()
+                                    && matches!(
+                                        p.lower.as_str(),
+                                        "town" | "city" | "village" | "district" | "province"
+                                            | "region" | "county" | "valley" | "island" | "port"
+                                    )
+                                    || lx::is_person_role(&p.lower)
                                     || lx::is_org_noun(&p.lower)
                                     || lx::is_group_noun(&p.lower)
                                     || lx::is_document_noun(&p.lower))

@@ -432,28 +432,50 @@ impl Resolver<'_, '_> {
     fn sentence_initial_anonymous(&mut self, si: usize, acts: &[super::attribution::Act]) {
         let ctx = self.ctx;
         let (a, b) = ctx.sent_toks[si];
-        if a >= b || acts.iter().any(|x| x.subject_tok >= a && x.subject_tok < b) {
+        if a >= b {
             return;
         }
         let definite = ctx.toks[a].lower == "the";
         // "A second diplomat was more guarded": an ordinal sets a new voice beside one
         // already heard, so it is introduced too.
         let ordinal = a + 1 < b && lx::is_ordinal(&ctx.toks[a + 1].lower);
+        // "A man in a yellow oilskin by the door spent his two minutes on diesel.": a
+        // person told apart by place or dress is someone the report will come back to.
+        let told_apart = matches!(ctx.toks[a].lower.as_str(), "a" | "an")
+            && (a + 1..(a + 5).min(b)).any(|k| {
+                ctx.toks[k].is_word()
+                    && lx::is_person_role(&ctx.toks[k].lower)
+                    && ctx
+                        .toks
+                        .get(k + 1)
+                        .is_some_and(|n| lx::is_place_or_dress_link(&n.lower))
+            });
         if !(definite
             || matches!(ctx.toks[a].lower.as_str(), "a" | "an")
-                && (anonymity_clause(ctx, a, b) || ordinal))
+                && (anonymity_clause(ctx, a, b) || ordinal || told_apart))
         {
             return;
         }
+        // A sentence whose own subject speaks introduces nobody; a pronoun later in it
+        // ("..., which he said had risen") refers to the person it opens with.
+        if acts.iter().any(|x| {
+            x.subject_tok >= a
+                && x.subject_tok < b
+                && !(told_apart && matches!(x.subjects.as_slice(), [SubjectRef::Pronoun(_)]))
+        }) {
+            return;
+        }
         // The description runs to the first comma or relative/participle clause.
-        let Some(e) = (a + 1..(a + 16).min(b)).find(|&k| {
+        let clause = (a + 1..(a + 16).min(b)).find(|&k| {
             let t = &ctx.toks[k];
             t.is_punct(",") || matches!(t.lower.as_str(), "who" | "speaking" | "whose")
-        }) else {
+        });
+        let Some(e) = clause.or_else(|| told_apart.then_some((a + 16).min(b))) else {
             return;
         };
-        // ... or to its verb ("A second diplomat was more guarded, ...").
-        let e = if ordinal {
+        // ... or to its verb ("A second diplomat was more guarded, ...", "A man in a
+        // yellow oilskin by the door spent ...").
+        let e = if ordinal || clause.is_none() {
             super::mentions::np_right(ctx, a, e).unwrap_or(e)
         } else {
             e
@@ -787,6 +809,11 @@ impl Resolver<'_, '_> {
             if ev.sentence == si && !ev.subj {
                 continue;
             }
+            // "Her brother, Jory Haskett, \"thinks it is a trap,\" she said": the name is the
+            // subject of the quoted words, so "she" is someone else.
+            if ev.sentence == si && self.subject_of_quote_fragment(ev.tok, tok) {
+                continue;
+            }
             // Someone named earlier in the pronoun's own paragraph beats a subject of the
             // paragraph before ("For Ruth Kemble, ... \"...\" she asked." after another
             // woman spoke): all candidates of earlier paragraphs pay the same, so with none
@@ -807,6 +834,26 @@ impl Resolver<'_, '_> {
             }
         }
         Some(id)
+    }
+
+    /// The name mentioned at `start` runs straight into a quote that opens in lowercase
+    /// and closes before `pronoun` ("Jory Haskett, \"thinks it is a trap,\" she said").
+    fn subject_of_quote_fragment(&self, start: usize, pronoun: usize) -> bool {
+        let toks = &self.ctx.toks;
+        let Some(&mi) = self.reg.tok_mention.get(&start) else {
+            return false;
+        };
+        let mut k = self.reg.mentions[mi].end;
+        if toks.get(k).is_some_and(|t| t.is_punct(",")) {
+            k += 1;
+        }
+        toks.get(k)
+            .is_some_and(|t| t.kind == super::tokens::TokKind::QuoteMark && t.quote.is_some())
+            && toks
+                .get(k + 1)
+                .is_some_and(|t| t.is_word() && !t.is_cap() && t.quote.is_some())
+            && k + 1 < pronoun
+            && toks[pronoun].quote.is_none()
     }
 
     /// "The former" / "the latter": of the last two people named (by name, in this
@@ -908,11 +955,27 @@ impl Resolver<'_, '_> {
                     self.desc_mentions.push((body, span));
                     return Some(body);
                 }
+                // "A woman near the aisle, who said ..., admitted ...": two cues of one
+                // sentence with the same words as subject are one person.
+                if let Some(id) = (0..self.reg.entities.len()).find(|&id| {
+                    let e = self.reg.entity(id);
+                    e.kind == SpeakerKind::Anonymous && e.first_tok == d.start
+                }) {
+                    return Some(id);
+                }
                 let mut e = Entity::new(SpeakerKind::Anonymous, name, d.start);
                 e.head = Some(head);
                 e.places = cap_words(ctx, d.start, d.end);
                 if let Some(r) = role_from_tokens(ctx, d.start, d.end) {
                     e.roles.push(r);
+                }
+                // "a man who said he was a nurse": the role he gave himself.
+                if let Some(w) = (d.start..d.end)
+                    .find(|&w| super::attribution::self_identified(ctx, w, d.end + 1))
+                {
+                    if let Some(r) = role_from_tokens(ctx, w + 4, d.end) {
+                        e.roles.push(r);
+                    }
                 }
                 e.mentions.push(span);
                 Some(self.reg.add_entity(e))

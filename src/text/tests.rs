@@ -1444,6 +1444,80 @@ const ROWS: &[Row] = &[
         ],
         not: &["deputy", "Petra Hallorn"],
     },
+    // Bodies named with "of" and "and": a department word or a role before a plural
+    // ends the name, not a title; a plural before "of" heads a name when an article, a
+    // mid-sentence capital or the body's description marks it, and "the wardens" refers
+    // back to it.
+    Row {
+        text: "The Guild of Weavers and Market Traders said in a statement that the levy was unfair. The Ministry of Roads and Fisheries said the levy would start in June. Wardens of the Tallow Moor, a conservation trust, said the levy was fair. The toll was set by the Stewards of Brack and Heath, the body that runs the causeway. The stewards said it was overdue. In a statement, the county constabulary said it had enough officers.",
+        want: &[
+            ("the Guild of Weavers and Market Traders", Organization, "the levy was unfair", Reported),
+            ("the Ministry of Roads and Fisheries", Organization, "the levy would start in June", Reported),
+            ("Wardens of the Tallow Moor", Organization, "the levy was fair", Reported),
+            ("the Stewards of Brack and Heath", Organization, "it was overdue", Reported),
+            ("the county constabulary", Organization, "it had enough officers", Reported),
+        ],
+        not: &[],
+    },
+    // People told apart by place or dress ("a man in a green cap", "a girl in a school
+    // blazer", "a woman near the door"); a sentence that opens with one introduces them
+    // for the "she asked" that follows; two cues with the same subject are one person.
+    Row {
+        text: "The hall was full. A man in a green cap said the ferry was always late. \"We wait every day,\" he said. A girl in a school blazer, standing by her father, put up her hand. \"Why can't we vote?\" she asked. A woman near the door, who said she was a nurse, admitted she was torn.",
+        want: &[
+            ("a man in a green cap", Anonymous, "We wait every day", Direct),
+            ("a girl in a school blazer", Anonymous, "Why can't we vote?", Direct),
+            ("a woman near the door", Anonymous, "she was torn", Reported),
+        ],
+        not: &["her father"],
+    },
+    // A relative clause with no comma before it picks out an unnamed person and is part of
+    // the name ("a nurse who treated the wounded"), unless it only hides them ("who asked
+    // not to be named", which is cut off at its "and") or "and who" joins a second clause;
+    // "a man who said he was a pilot" is the pilot.
+    Row {
+        text: "A nurse who treated the wounded at Corrin said the shelling had stopped. An engineer who has worked at the dam for years and asked not to be named said the crews were ready. A diplomat who sat in on the talks, who asked not to be named, said the text was ready. A guard who has worked at the gate for years, and who asked not to be named, said the queues were long. A man who said he was a pilot at the airfield waved. \"It is safe now,\" the pilot said.",
+        want: &[
+            ("a nurse who treated the wounded at Corrin", Anonymous, "the shelling had stopped", Reported),
+            ("an engineer who has worked at the dam for years", Anonymous, "the crews were ready", Reported),
+            ("a diplomat who sat in on the talks", Anonymous, "the text was ready", Reported),
+            ("a guard", Anonymous, "the queues were long", Reported),
+            ("a man who said he was a pilot at the airfield", Anonymous, "It is safe now", Direct),
+        ],
+        not: &["the pilot"],
+    },
+    // Peers keep their title and seat ("Lord Ashby of Fenwick"; the seat is no person);
+    // a knight or dame is known by the first name ("Sir Tobias").
+    Row {
+        text: "Lord Ashby of Fenwick, a former envoy, opened the debate. \"We owe them this,\" he said. Lord Ashby said the vote was a relief. Baroness Ida Crane was scornful. \"Marvellous,\" the baroness said. Sir Tobias Rennet, head of the trade body, was calmer. \"We can live with it,\" Sir Tobias said. Dame Olwen Price said her party would abstain. Dame Olwen said the matter was settled.",
+        want: &[
+            ("Lord Ashby of Fenwick", Person, "We owe them this", Direct),
+            ("Lord Ashby of Fenwick", Person, "the vote was a relief", Reported),
+            ("Ida Crane", Person, "Marvellous", Direct),
+            ("Tobias Rennet", Person, "We can live with it", Direct),
+            ("Olwen Price", Person, "the matter was settled", Reported),
+        ],
+        not: &[],
+    },
+    // "who chaired the meeting" makes her the chair of it (not a former chair); a relative
+    // brought in by kinship is named in full, and the bare surname stays with the person
+    // the report is about.
+    Row {
+        text: "Ida Marsh, who chaired the meeting, opened it. \"Keep it short,\" she said. The chair added that the vote was on Friday.\n\nTomas Greel, who ran the mill for forty years, has died. His son, Piet Greel, said he had been ill. \"He never missed a shift,\" he said. Greel fought the closure in 2010. \"They are killing the town,\" he told this paper at the time.",
+        want: &[
+            ("Ida Marsh", Person, "the vote was on Friday", Reported),
+            ("Piet Greel", Person, "he had been ill", Reported),
+            ("Tomas Greel", Person, "They are killing the town", Direct),
+        ],
+        not: &["the chair"],
+    },
+    // A name that runs straight into a quote opening in lowercase is the subject of the
+    // quoted words; the pronoun of the cue after it is someone else.
+    Row {
+        text: "Ada Lorne spoke first. Her neighbour, the farmer Kelso Brann, \"thinks the plan is a swindle,\" she said.",
+        want: &[("Ada Lorne", Person, "thinks the plan is a swindle", Direct)],
+        not: &["Kelso Brann"],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
