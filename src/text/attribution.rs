@@ -46,6 +46,8 @@ pub(crate) enum SubjectRef {
     Desc(Desc),
     /// The subject of the previous act in the same sentence (", adding that ...").
     SameAsPrevious,
+    /// "the statement" at this token: whoever just issued one.
+    IssuedText(usize),
 }
 
 /// What a description describes.
@@ -2288,6 +2290,11 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
         && head > s
         && toks[head - 1].is_cap()
         && !ctx.at_clause_start(head - 1);
+    // "\"...,\" the statement said" after "Corvane Minerals said in a statement": the
+    // words are the issuer's.
+    if e - s == 2 && toks[s].lower == "the" && h.is_word() && lx::is_voice_text(&h.lower) {
+        return Some(SubjectRef::IssuedText(head));
+    }
     if h.is_word()
         && lx::is_document_noun(&h.lower)
         && !lx::is_person_role(&h.lower)

@@ -745,7 +745,34 @@ impl Resolver<'_, '_> {
             SubjectRef::Pronoun(tok) => self.resolve_pronoun(*tok, si),
             SubjectRef::Desc(d) => self.resolve_desc_subject(d, si),
             SubjectRef::SameAsPrevious => None,
+            SubjectRef::IssuedText(tok) => self.issuer_of(*tok, si),
         }
+    }
+
+    /// "the statement said" (at `tok`): the subject that spoke in, or issued, a statement
+    /// (the same noun) in this sentence or the three before it.
+    fn issuer_of(&self, tok: usize, si: usize) -> Option<usize> {
+        let ctx = self.ctx;
+        let noun = ctx.toks[tok].lower.as_str();
+        for s in (si.saturating_sub(3)..=si).rev() {
+            let (a, b) = ctx.sent_toks[s];
+            let b = if s == si {
+                tok.saturating_sub(1).max(a)
+            } else {
+                b
+            };
+            if !(a..b).any(|k| ctx.toks[k].lower == noun && ctx.toks[k].quote.is_none()) {
+                continue;
+            }
+            return self
+                .events
+                .iter()
+                .rev()
+                .filter(|ev| ev.sentence == s && ev.subj && ev.tok < b)
+                .map(|ev| ev.entity)
+                .find(|&id| self.reg.entity(id).kind != SpeakerKind::Group);
+        }
+        None
     }
 
     fn resolve_pronoun(&mut self, tok: usize, si: usize) -> Option<usize> {

@@ -1518,6 +1518,15 @@ const ROWS: &[Row] = &[
         want: &[("Ada Lorne", Person, "thinks the plan is a swindle", Direct)],
         not: &["Kelso Brann"],
     },
+    // "\"...,\" the statement said" after a body spoke in a statement: the body's words.
+    Row {
+        text: "The Harbour Board said in a statement that it regretted the delay. \"The dredging will finish by June,\" the statement said.",
+        want: &[
+            ("the Harbour Board", Organization, "it regretted the delay", Reported),
+            ("the Harbour Board", Organization, "The dredging will finish by June", Direct),
+        ],
+        not: &[],
+    },
     // Curly quotes and apostrophes.
     Row {
         text: "\u{201C}It doesn\u{2019}t matter who won,\u{201D} Bo Anker said.",
