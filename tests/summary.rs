@@ -545,7 +545,7 @@ fn stance_line_from_speakers() {
     assert_eq!(
         stance_line(&wary, "the plan").unwrap().text,
         "Greta Holm, Aksel Varn and others support the plan; Rita Oyelaran and Bo Strand \
-         oppose it; one more speaker is wary of it; the rest are neutral."
+         oppose it; a further speaker is wary of it; the rest are neutral."
     );
     let single_rest: Vec<SpeakerReport> = spread[..8].to_vec();
     assert_eq!(

@@ -5,7 +5,7 @@
 //!
 //! Rules: speakers who take a side come first, strongest first; at most [`MAX_NAMES`]
 //! names; the rest are grouped per position ("another speaker opposes it", "others are
-//! neutral"; after such a phrase "one more speaker", and in the last clause "the
+//! neutral"; after such a phrase "a further speaker", and in the last clause "the
 //! remaining speaker" / "the rest"), without counts: a number the article does not
 //! contain is never written.
 //! A qualified position (strength 1) is phrased "backs it conditionally" / "is wary of
@@ -155,7 +155,7 @@ pub fn stance_line(speakers: &[SpeakerReport], target: &str) -> Option<SummarySe
         ));
     }
     // A clause of the unnamed alone, after an earlier "another speaker" or "others":
-    // "one more speaker" / "other speakers", and the last clause "the remaining speaker" /
+    // "a further speaker" / "other speakers", and the last clause "the remaining speaker" /
     // "the rest" (it holds everyone not yet named), so no phrase reads as said twice.
     let last = counts.len();
     for (k, (p, n)) in counts.into_iter().enumerate() {
@@ -164,7 +164,8 @@ pub fn stance_line(speakers: &[SpeakerReport], target: &str) -> Option<SummarySe
             (false, _, n) => unnamed(n),
             (true, true, 1) => "the remaining speaker",
             (true, true, _) => "the rest",
-            (true, false, 1) => "one more speaker",
+            // (Not "one more": the name and number check reads "one" as a count.)
+            (true, false, 1) => "a further speaker",
             (true, false, _) => "other speakers",
         };
         unnamed_said = true;
