@@ -547,6 +547,9 @@ pub fn explicit_position(target: &str, text: &str, direct: bool) -> Option<Stanc
             (label, i - 1, i + 1)
         } else if FAVOR.contains(&w) {
             (StanceLabel::Favor, i, i + 1)
+        } else if w == "opposed" && toks.get(i + 1).is_some_and(|n| n == "to") {
+            // "we are opposed to the merger", "I am not opposed to the trial".
+            (StanceLabel::Against, i, i + 2)
         } else if AGAINST.contains(&w) {
             (StanceLabel::Against, i, i + 1)
         } else {
@@ -556,7 +559,14 @@ pub fn explicit_position(target: &str, text: &str, direct: bool) -> Option<Stanc
         let object = (object_from..(object_from + 4).min(toks.len()))
             .take_while(|&k| !BREAKS.contains(&toks[k].as_str()))
             .any(|k| is_target(&toks[k]));
-        if !object {
+        // "I'm not against it": explicit non-opposition, which the annotation conventions
+        // read as qualified support, also with a pronoun for the target (only negated:
+        // "I am against it" may be about anything).
+        let pronoun_object = label == StanceLabel::Against
+            && toks
+                .get(object_from)
+                .is_some_and(|o| matches!(o.as_str(), "it" | "this"));
+        if !object && !pronoun_object {
             continue;
         }
         // The subject: back over auxiliaries, adverbs and negations to a pronoun.
@@ -566,7 +576,7 @@ pub fn explicit_position(target: &str, text: &str, direct: bool) -> Option<Stanc
             k -= 1;
             negated ^= NEGATIONS.contains(&toks[k].as_str());
         }
-        if k == 0 || !subject(&toks[k - 1]) {
+        if k == 0 || !subject(&toks[k - 1]) || (!object && !negated) {
             continue;
         }
         // A contracted negation on the pronoun itself does not occur; "i'm" carries none.
@@ -939,6 +949,33 @@ mod tests {
         );
         assert_eq!(
             x("the ban", "Voters will vote for a new council.", true),
+            None
+        );
+        // Explicit non-opposition is (qualified) support, with the target or "it"; the
+        // plain "against it" and a non-opposition to something else declare nothing.
+        assert_eq!(
+            x("the levy", "I'm not against it, to be fair.", true),
+            Some(Favor)
+        );
+        assert_eq!(
+            x(
+                "the pilot scheme",
+                "she was not opposed to the pilot scheme",
+                false
+            ),
+            Some(Favor)
+        );
+        assert_eq!(
+            x("the levy", "We are opposed to the levy.", true),
+            Some(Against)
+        );
+        assert_eq!(x("the levy", "I am against it.", true), None);
+        assert_eq!(
+            x(
+                "the takeover",
+                "We are not against change in principle.",
+                true
+            ),
             None
         );
     }
