@@ -172,6 +172,8 @@ fn evidence_probs(s: &StatementEvidence) -> Probabilities {
         }
     };
     match s.explicit {
+        // The model already reads the declared side more surely: keep its reading.
+        Some(l) if normalised(s.probs).get(l) > EXPLICIT_PROB => normalised(s.probs),
         Some(_) => Probabilities {
             favor: p(StanceLabel::Favor),
             against: p(StanceLabel::Against),
@@ -524,6 +526,19 @@ pub fn explicit_position(target: &str, text: &str, direct: bool) -> Option<Stanc
         let base = w.split('\'').next().unwrap_or(w);
         matches!(base, "i" | "we") || (!direct && matches!(base, "he" | "she" | "it" | "they"))
     };
+    // Verbs of signing on or joining: "sign", "join", "put our name to".
+    let refusal = |i: usize| match toks[i].as_str() {
+        "sign" | "join" => true,
+        "put" => {
+            toks[i + 1..(i + 4).min(toks.len())]
+                .iter()
+                .any(|t| matches!(t.as_str(), "name" | "names"))
+                && toks[i + 1..(i + 5).min(toks.len())]
+                    .iter()
+                    .any(|t| t == "to")
+        }
+        _ => false,
+    };
     let mut declared: Option<StanceLabel> = None;
     for (i, w) in toks.iter().enumerate() {
         let w = w.as_str();
@@ -550,6 +565,9 @@ pub fn explicit_position(target: &str, text: &str, direct: bool) -> Option<Stanc
         } else if w == "opposed" && toks.get(i + 1).is_some_and(|n| n == "to") {
             // "we are opposed to the merger", "I am not opposed to the trial".
             (StanceLabel::Against, i, i + 2)
+        } else if refusal(i) {
+            // Signing on is support; the negation below makes it a refusal.
+            (StanceLabel::Favor, i, i + 1)
         } else if AGAINST.contains(&w) {
             (StanceLabel::Against, i, i + 1)
         } else {
@@ -566,7 +584,11 @@ pub fn explicit_position(target: &str, text: &str, direct: bool) -> Option<Stanc
             && toks
                 .get(object_from)
                 .is_some_and(|o| matches!(o.as_str(), "it" | "this"));
-        if !object && !pronoun_object {
+        // "we would not sign the final text", "she will not put her name to it": refusing
+        // to sign (whatever the paper is called) or to join is opposition, however warmly
+        // the goal is praised. Only when negated.
+        let refused = refusal(i) && (w == "sign" || w == "put" || object || pronoun_object);
+        if !object && !pronoun_object && !refused {
             continue;
         }
         // The subject: back over auxiliaries, adverbs and negations to a pronoun.
@@ -576,7 +598,7 @@ pub fn explicit_position(target: &str, text: &str, direct: bool) -> Option<Stanc
             k -= 1;
             negated ^= NEGATIONS.contains(&toks[k].as_str());
         }
-        if k == 0 || !subject(&toks[k - 1]) || (!object && !negated) {
+        if k == 0 || !subject(&toks[k - 1]) || (!object && !negated) || (refused && !negated) {
             continue;
         }
         // A contracted negation on the pronoun itself does not occur; "i'm" carries none.
@@ -970,6 +992,22 @@ mod tests {
             Some(Against)
         );
         assert_eq!(x("the levy", "I am against it.", true), None);
+        // Refusing to sign on or join, whatever the paper is called, is opposition; signing
+        // or joining something else is not read.
+        assert_eq!(
+            x(
+                "the accord",
+                "We share its aims, but we will not sign the text.",
+                true
+            ),
+            Some(Against)
+        );
+        assert_eq!(
+            x("the pact", "she would not put her name to it", false),
+            Some(Against)
+        );
+        assert_eq!(x("the pact", "We will sign it tomorrow.", true), None);
+        assert_eq!(x("the ban", "I won't join the protest.", true), None);
         assert_eq!(
             x(
                 "the takeover",
@@ -993,6 +1031,22 @@ mod tests {
         let s = aggregate(&[e]);
         assert_eq!(s.label, StanceLabel::Favor);
         assert!(s.score > 0.5, "{s:?}");
+        // A model that reads the declared side more surely than the declaration's own
+        // weight keeps its reading (a declaration never weakens the statement).
+        let mut sure = ev(Probabilities {
+            favor: 0.01,
+            against: 0.98,
+            neutral: 0.01,
+        });
+        sure.explicit = Some(StanceLabel::Against);
+        let declared_only = aggregate(&[StatementEvidence {
+            probs: model_neutral,
+            ..sure
+        }]);
+        assert!(
+            aggregate(&[sure]).score < declared_only.score,
+            "{declared_only:?}"
+        );
     }
 
     #[test]
