@@ -2360,13 +2360,7 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
             .iter()
             .any(|x| x.kind == SpeakerKind::Organization && x.head.as_deref() == Some(w))
     {
-        return Some(SubjectRef::Desc(Desc {
-            start: s,
-            end: e,
-            head,
-            kind: DescKind::Org,
-            indefinite: false,
-        }));
+        return Some(body_desc(s, e, head));
     }
     if lx::is_crowd_noun(w) {
         return None;
@@ -2453,15 +2447,20 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
                 indefinite: false,
             }));
         }
-        return Some(SubjectRef::Desc(Desc {
-            start: s,
-            end: e,
-            head,
-            kind: DescKind::Org,
-            indefinite: false,
-        }));
+        return Some(body_desc(s, e, head));
     }
     who_described(ctx, s, e)
+}
+
+/// A definite description of a body over `s..e` with its head token.
+fn body_desc(s: usize, e: usize, head: usize) -> SubjectRef {
+    SubjectRef::Desc(Desc {
+        start: s,
+        end: e,
+        head,
+        kind: DescKind::Org,
+        indefinite: false,
+    })
 }
 
 /// "who said he was a nurse": at `who`, a relative clause in which an unnamed person
