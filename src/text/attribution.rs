@@ -2127,13 +2127,7 @@ pub(crate) fn np_subject(ctx: &Ctx, reg: &Registry, s: usize, e: usize) -> Optio
             && toks.get(e + 2).is_some_and(|t| t.lower == "who");
         // ("An engineer who has worked there for years and asked not to be named": the
         // clause that picks him out ends before "and".)
-        let hides = (k..e).find(|&m| {
-            matches!(
-                toks[m].lower.as_str(),
-                "named" | "identified" | "anonymity" | "authorised" | "authorized"
-            )
-        });
-        let end = match hides {
+        let end = match anonymity_at(ctx, k, e) {
             None => Some(e),
             Some(m) => (k + 2..m).rev().find(|&a| toks[a].lower == "and"),
         };
@@ -2460,6 +2454,22 @@ fn body_desc(s: usize, e: usize, head: usize) -> SubjectRef {
         head,
         kind: DescKind::Org,
         indefinite: false,
+    })
+}
+
+/// Where, in tokens `a..b`, a clause starts that only hides who is speaking: "on condition
+/// of anonymity", "anonymously", "not to be named / identified / quoted", "not authorised
+/// to speak".
+pub(crate) fn anonymity_at(ctx: &Ctx, a: usize, b: usize) -> Option<usize> {
+    let w = |k: usize| ctx.toks[k].lower.as_str();
+    (a..b).find(|&k| {
+        matches!(w(k), "anonymity" | "anonymously")
+            || (k + 3 < b
+                && w(k) == "not"
+                && w(k + 1) == "to"
+                && w(k + 2) == "be"
+                && matches!(w(k + 3), "named" | "identified" | "quoted"))
+            || (k + 1 < b && w(k) == "not" && matches!(w(k + 1), "authorised" | "authorized"))
     })
 }
 

@@ -591,6 +591,27 @@ fn opens_body_name(ctx: &Ctx, s: usize, b: usize) -> bool {
             .any(|t| !t.is_cap() && lx::is_org_noun(&t.lower))
 }
 
+/// A plural by its ending ("conservators", not "press").
+fn looks_plural(w: &str) -> bool {
+    w.ends_with('s') && !w.ends_with("ss")
+}
+
+/// "the Conservators of Harrowmoor and Feld", "Friends of the Upper Marrow, a
+/// conservation group,": the plural at `s`, before "of", heads a body's name when the text
+/// marks it as a name: an article (`the`), a capital mid-sentence, or the body's
+/// description after it (before `b`).
+fn plural_body_head(ctx: &Ctx, s: usize, the: bool, b: usize) -> bool {
+    let toks = &ctx.toks;
+    let w = toks[s].lower.as_str();
+    w.len() > 3
+        && looks_plural(w)
+        && !lx::is_function_word(w)
+        && toks
+            .get(s + 1)
+            .is_some_and(|n| matches!(n.lower.as_str(), "of" | "for"))
+        && (the || !ctx.at_clause_start(s) || opens_body_name(ctx, s, b))
+}
+
 /// ", 81," right after a name at `end` (before `ceil`): an age in apposition.
 fn age_after(ctx: &Ctx, end: usize, ceil: usize) -> bool {
     let toks = &ctx.toks;
@@ -703,21 +724,8 @@ fn cap_runs(ctx: &Ctx, a: usize, b: usize) -> Vec<Run> {
         }
         let mut j = s;
         let mut has_org_head = false;
-        // "the Conservators of Harrowmoor and Feld", "Friends of the Upper Marrow, a
-        // conservation group,": a plural noun before "of" heads a body's name when the
-        // text marks it as a name (an article, a capital mid-sentence, or the body's
-        // description after it).
-        let plural_head = {
-            let w = toks[s].lower.as_str();
-            w.len() > 3
-                && w.ends_with('s')
-                && !w.ends_with("ss")
-                && !lx::is_function_word(w)
-                && toks
-                    .get(s + 1)
-                    .is_some_and(|n| matches!(n.lower.as_str(), "of" | "for"))
-                && (the || !ctx.at_clause_start(s) || opens_body_name(ctx, s, b))
-        };
+        // "the Conservators of Harrowmoor and Feld": a plural heading a body's name.
+        let plural_head = plural_body_head(ctx, s, the, b);
         while j < b && j - s < 12 {
             let t = &toks[j];
             if t.is_cap() && is_time(j) {
@@ -1066,12 +1074,7 @@ fn classify_and_link(
         });
     // "the Ramblers of Feld and District", "Friends of the Upper Marrow, a ... group": a
     // plural before "of" heads a body's name (cap_runs let the run go on only then).
-    let org_head = org_head
-        || (lows.len() >= 3
-            && matches!(lows[1], "of" | "for")
-            && lows[0].ends_with('s')
-            && !lows[0].ends_with("ss")
-            && (run.the || !ctx.at_clause_start(run.start) || opens_body_name(ctx, run.start, sb)));
+    let org_head = org_head || (lows.len() >= 3 && plural_body_head(ctx, run.start, run.the, sb));
     let seat = lx::is_seat_of_power(&lows);
     // "The company, Dorn Steel," / "Dorn Steel, the steelmaker that ...": an apposition
     // headed by an organisation noun makes the name an organisation.
@@ -1473,7 +1476,7 @@ fn classify_and_link(
                         .or_else(|| {
                             (before_of > 0 && before_of < lows.len())
                                 .then(|| lows[before_of - 1])
-                                .filter(|w| w.ends_with('s') && !w.ends_with("ss"))
+                                .filter(|w| looks_plural(w))
                                 .map(str::to_string)
                         });
                     e.tokens = nt;

@@ -23,7 +23,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::attribution::{Desc, DescKind, SentenceActs, SubjectRef};
+use super::attribution::{anonymity_at, Desc, DescKind, SentenceActs, SubjectRef};
 use super::lexicon as lx;
 use super::mentions::{
     role_from_apposition, role_from_tokens, tokens_text, Ctx, Entity, Gender, NameClass,
@@ -452,7 +452,7 @@ impl Resolver<'_, '_> {
             });
         if !(definite
             || matches!(ctx.toks[a].lower.as_str(), "a" | "an")
-                && (anonymity_clause(ctx, a, b) || ordinal || told_apart))
+                && (anonymity_at(ctx, a, b).is_some() || ordinal || told_apart))
         {
             return;
         }
@@ -1146,7 +1146,7 @@ impl Resolver<'_, '_> {
             "official" | "source" | "diplomat" | "person" | "insider" | "aide" | "member"
         ) || lx::is_plural_role(head);
         let lede = ctx.sent_spans[si].2 <= ctx.sent_spans[0].2 + 1;
-        if d.start != a || generic || !lede || anonymity_clause(ctx, a, b) {
+        if d.start != a || generic || !lede || anonymity_at(ctx, a, b).is_some() {
             return None;
         }
         let reg = &*self.reg;
@@ -1770,18 +1770,6 @@ fn house_reporter(ctx: &Ctx, e: &Entity) -> bool {
         .filter(|&k| toks[k].lower == "our" && (k == a || !toks[k - 1].is_word()))
         .any(|k| (k + 1..(k + 3).min(toks.len())).any(reporter))
         && (lo..ft).filter(|&k| toks[k].is_punct(",")).count() <= 1
-}
-
-fn anonymity_clause(ctx: &Ctx, a: usize, b: usize) -> bool {
-    let w = |k: usize| ctx.toks[k].lower.as_str();
-    (a..b).any(|k| {
-        matches!(w(k), "anonymity" | "anonymously")
-            || (k + 3 < b
-                && w(k) == "not"
-                && w(k + 1) == "to"
-                && w(k + 2) == "be"
-                && matches!(w(k + 3), "named" | "identified" | "quoted"))
-    })
 }
 
 fn lower_article(text: &str) -> String {
